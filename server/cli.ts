@@ -1,0 +1,70 @@
+import { parseArgs } from "node:util";
+import { userRoles } from "@/db/schema";
+import { getDatabase } from "./db";
+import { UserFacingError } from "./users/errors";
+import { createUser } from "./users/service";
+
+const usage = `Usage: npm run tunedesk -- <command> [options]
+
+Commands:
+  db:migrate                         apply pending database migrations
+  user:create --email E --password P [--role ${userRoles.join("|")}] [--name N]
+                                     create a staff or admin account`;
+
+type Command = (args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  async "db:migrate"() {
+    const { kind } = await getDatabase();
+    console.log(`Migrations applied (${kind}).`);
+  },
+
+  async "user:create"(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        email: { type: "string" },
+        password: { type: "string" },
+        role: { type: "string", default: "staff" },
+        name: { type: "string", default: "" },
+      },
+      strict: true,
+    });
+    const { db } = await getDatabase();
+    const user = await createUser(
+      db,
+      {
+        email: values.email ?? "",
+        password: values.password ?? "",
+        role: values.role as (typeof userRoles)[number],
+        name: values.name,
+      },
+      null,
+    );
+    console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name ? `Unknown command: ${name}\n\n${usage}` : usage);
+    return 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof UserFacingError || (err instanceof TypeError && "code" in err)) {
+      console.error(`Error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    const database = await getDatabase().catch(() => null);
+    await database?.close();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

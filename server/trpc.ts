@@ -1,0 +1,74 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { Db } from "@/db/client";
+import type { UserRole } from "@/db/schema";
+import { UserFacingError } from "./users/errors";
+
+export type SessionUser = { id: string; email: string; name: string; role: UserRole };
+
+export interface Context {
+  db: Db;
+  /** The signed-in staff member or admin, if any. */
+  user: SessionUser | null;
+}
+
+/** Who may call a procedure; every procedure carries one (see the authorization test). */
+export type Access = "public" | "staff" | "admin";
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      return {
+        ...shape,
+        // Messages a person can act on; never a stack trace.
+        message: zodError ? (zodError.issues[0]?.message ?? "Invalid input") : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const userFacingErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof UserFacingError) {
+    const cause = result.error.cause;
+    const code = {
+      invalid: "BAD_REQUEST",
+      conflict: "CONFLICT",
+      not_found: "NOT_FOUND",
+      forbidden: "FORBIDDEN",
+    } as const;
+    throw new TRPCError({ code: code[cause.kind], message: cause.message, cause });
+  }
+  return result;
+});
+
+const base = t.procedure.use(userFacingErrors);
+
+export const publicProcedure = base.meta({ access: "public" });
+
+export const staffProcedure = base.meta({ access: "staff" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const adminProcedure = base.meta({ access: "admin" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});

@@ -1,0 +1,83 @@
+import type { AnyProcedure } from "@trpc/server";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { countUsers } from "@/db/queries/users";
+import { appRouter, createCaller } from "@/server/routers/_app";
+import type { Access, Meta, SessionUser } from "@/server/trpc";
+import { createUser } from "@/server/users/service";
+import { describeEachDatabase } from "../helpers/db";
+
+/**
+ * The access rule of every tRPC procedure. A new procedure fails this test until it is listed here,
+ * so nobody can add one without deciding who may call it.
+ */
+const rules: Record<string, Access> = {
+  "setup.getStatus": "public",
+  "setup.createFirstAdmin": "public",
+  "users.getMe": "staff",
+  "users.list": "admin",
+  "users.create": "admin",
+  "users.changeRole": "admin",
+  "users.setDisabled": "admin",
+  "users.listAudit": "admin",
+};
+
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+
+describe("authorization rules", () => {
+  it("lists every procedure, and every procedure declares the rule listed", () => {
+    expect(Object.keys(procedures).sort()).toEqual(Object.keys(rules).sort());
+    for (const [path, procedure] of Object.entries(procedures)) {
+      expect({ path, access: (procedure._def.meta as Meta | undefined)?.access }).toEqual({ path, access: rules[path] });
+    }
+  });
+});
+
+function call(caller: ReturnType<typeof createCaller>, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return (fn as (i: unknown) => Promise<unknown>)(input);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (err) {
+    return err instanceof TRPCError ? err.code : `unexpected ${String(err)}`;
+  }
+}
+
+describeEachDatabase("authorization enforcement", (useDb) => {
+  let staff: SessionUser;
+
+  beforeAll(async () => {
+    const db = useDb().db;
+    await createUser(db, { email: "admin@example.com", password: "admin-password-1", role: "admin" }, null);
+    const s = await createUser(db, { email: "staff@example.com", password: "staff-password-1", role: "staff" }, null);
+    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+  });
+
+  const nonPublic = Object.entries(rules).filter(([, access]) => access !== "public");
+
+  it.each(nonPublic)("refuses anonymous callers: %s", async (path) => {
+    const anonymous = createCaller({ db: useDb().db, user: null });
+    expect(await codeOf(call(anonymous, path, undefined))).toBe("UNAUTHORIZED");
+  });
+
+  const adminOnly = Object.entries(rules).filter(([, access]) => access === "admin");
+
+  it.each(adminOnly)("refuses staff: %s", async (path) => {
+    const asStaff = createCaller({ db: useDb().db, user: staff });
+    expect(await codeOf(call(asStaff, path, undefined))).toBe("FORBIDDEN");
+  });
+
+  it("a refused create writes no row", async () => {
+    const db = useDb().db;
+    const before = await countUsers(db);
+    const asStaff = createCaller({ db, user: staff });
+    await expect(
+      asStaff.users.create({ email: "sneaky@example.com", password: "long-enough-pw", role: "admin", name: "" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await countUsers(db)).toBe(before);
+  });
+});

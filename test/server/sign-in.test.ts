@@ -1,0 +1,55 @@
+import { beforeAll, expect, it } from "vitest";
+import { listAudit } from "@/db/queries/audit";
+import { SIGN_IN_MAX_FAILURES, signInWithPassword } from "@/server/auth/sign-in";
+import { createUser, setUserDisabled } from "@/server/users/service";
+import { describeEachDatabase } from "../helpers/db";
+
+describeEachDatabase("sign-in", (useDb) => {
+  let adminId: string;
+  beforeAll(async () => {
+    const db = useDb().db;
+    adminId = (await createUser(db, { email: "a@example.com", password: "admin-password-1", role: "admin" }, null)).id;
+    await createUser(db, { email: "kim@example.com", password: "kim-password-1", role: "staff" }, null);
+    await createUser(db, { email: "lee@example.com", password: "lee-password-1", role: "staff" }, null);
+  });
+
+  it("accepts the right password, case-insensitively on the email", async () => {
+    const result = await signInWithPassword(useDb().db, "KIM@example.com", "kim-password-1");
+    expect(result).toMatchObject({ ok: true, user: { email: "kim@example.com", role: "staff" } });
+  });
+
+  it("refuses a wrong password and an unknown email alike", async () => {
+    expect(await signInWithPassword(useDb().db, "kim@example.com", "wrong-password")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await signInWithPassword(useDb().db, "nobody@example.com", "whatever-pw")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+  });
+
+  it("throttles an email after repeated failures, even with the right password, and audits it", async () => {
+    const db = useDb().db;
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) await signInWithPassword(db, "lee@example.com", `guess-${i}`);
+    expect(await signInWithPassword(db, "lee@example.com", "lee-password-1")).toEqual({
+      ok: false,
+      reason: "throttled",
+    });
+    const audit = await listAudit(db, { limit: 10, action: "auth.sign_in_failed_repeatedly" });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.details).toMatchObject({ email: "lee@example.com" });
+    // Other accounts are unaffected.
+    expect((await signInWithPassword(db, "kim@example.com", "kim-password-1")).ok).toBe(true);
+  });
+
+  it("refuses a disabled account", async () => {
+    const db = useDb().db;
+    const { id } = await createUser(db, { email: "gone@example.com", password: "gone-password-1", role: "staff" }, null);
+    await setUserDisabled(db, id, true, adminId);
+    expect(await signInWithPassword(db, "gone@example.com", "gone-password-1")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+  });
+});
