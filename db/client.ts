@@ -31,6 +31,8 @@ export type DatabaseOptions =
 const migrationsFolder = path.join(process.cwd(), "drizzle");
 // Arbitrary constant shared by every Tunedesk process so only one migrates at a time.
 const MIGRATION_LOCK_KEY = 7_243_001;
+// Extensions the schema relies on (trigram search). drizzle-kit does not generate these.
+const CREATE_EXTENSIONS = "create extension if not exists pg_trgm";
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === "postgres") return openPostgres(options.url, options.maxConnections ?? 10);
@@ -48,6 +50,7 @@ async function openPostgres(url: string, maxConnections: number): Promise<Databa
       const client = await pool.connect();
       try {
         await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+        await client.query(CREATE_EXTENSIONS);
         await migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder });
       } finally {
         await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
@@ -66,7 +69,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     db: db as unknown as Db,
     kind: "pglite",
     // PGlite lives in this process only, so no cross-process lock is needed.
-    migrate: () => migratePglite(db, { migrationsFolder }),
+    async migrate() {
+      await client.exec(CREATE_EXTENSIONS);
+      await migratePglite(db, { migrationsFolder });
+    },
     close: () => client.close(),
   };
 }
