@@ -1,0 +1,155 @@
+/** A loaded model bundle ready to generate: chat format + ONNX decoder + batch scheduler. */
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BatchScheduler, type DecoderModel } from './batch-scheduler';
+import { loadTokenizerBundle } from './bundle';
+import { buildLogitsProcessors } from './logits-processors';
+import { OnnxDecoder } from './onnx-decoder';
+import { ChatFormat } from './prompt-builder';
+import { GreedySampler, MultinomialSampler } from './sampler';
+import { Sequence } from './sequence';
+import type { GenerateIdsRequest, GenerateRequest, GenerationResult, GenerationStream, SamplingOptions } from './types';
+
+export interface EngineOptions {
+  /** onnxruntime intra-op threads (default 2). */
+  threads?: number;
+  /** 'int8' loads model.int8.onnx (dynamic quantization) instead of model.onnx. */
+  precision?: 'fp32' | 'int8';
+  /** Explicit ONNX file name inside the bundle; overrides `precision`. */
+  modelFile?: string;
+  /** Most sequences decoded together (default 16). */
+  maxBatchSize?: number;
+  /** Context window used for prompt fitting and as a hard cap (default min(max_position_embeddings, 2048)). */
+  maxContextTokens?: number;
+  /** Prompt prefill chunk size (default 512). */
+  prefillChunkTokens?: number;
+}
+
+export class ContextLengthError extends Error {
+  constructor(promptTokens: number, maxContextTokens: number) {
+    super(`prompt needs ${promptTokens} tokens but the context window is ${maxContextTokens}`);
+    this.name = 'ContextLengthError';
+  }
+}
+
+const DEFAULT_MAX_NEW_TOKENS = 256;
+
+export class InferenceEngine {
+  readonly maxContextTokens: number;
+  private readonly scheduler: BatchScheduler;
+  private disposed = false;
+
+  constructor(
+    readonly format: ChatFormat,
+    private readonly model: DecoderModel & { release?: () => Promise<void> },
+    options: EngineOptions = {},
+    /** bundle.json contents when loaded from a bundle directory. */
+    readonly metadata: Record<string, unknown> = {},
+  ) {
+    const configured = format.bundle.config?.max_position_embeddings ?? 2048;
+    this.maxContextTokens = options.maxContextTokens ?? Math.min(configured, 2048);
+    this.scheduler = new BatchScheduler(model, options);
+  }
+
+  static async load(bundleDir: string, options: EngineOptions = {}): Promise<InferenceEngine> {
+    const bundle = await loadTokenizerBundle(bundleDir);
+    const config = bundle.config;
+    if (!config) throw new Error(`${bundleDir} has no config.json`);
+    const shape = {
+      numLayers: config.num_hidden_layers,
+      kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
+      headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+    };
+    const file = options.modelFile ?? (options.precision === 'int8' ? 'model.int8.onnx' : 'model.onnx');
+    const decoder = await OnnxDecoder.load(join(bundleDir, file), shape, { threads: options.threads });
+    let metadata: Record<string, unknown> = {};
+    try {
+      metadata = JSON.parse(await readFile(join(bundleDir, 'bundle.json'), 'utf8'));
+    } catch {
+      // Base models and hand-made test bundles have no bundle.json.
+    }
+    return new InferenceEngine(new ChatFormat(bundle), decoder, options, metadata);
+  }
+
+  /** Sequences waiting or generating on this engine. */
+  get inFlight(): number {
+    return this.scheduler.pending;
+  }
+
+  /**
+   * Answers a conversation. Oldest turns (never the leading system messages) are dropped to leave
+   * room for maxNewTokens; throws ContextLengthError if the kept prompt alone fills the window.
+   */
+  generate(request: GenerateRequest): GenerationStream {
+    const maxNew = this.maxNewTokens(request);
+    const budget = this.maxContextTokens - Math.min(maxNew, Math.floor(this.maxContextTokens / 2));
+    const fitted = this.format.fitToContext(request.messages, budget);
+    return this.start(fitted.ids, request, fitted.droppedMessages);
+  }
+
+  /** Continues already tokenized text (evaluation, raw completions). */
+  generateFromIds(request: GenerateIdsRequest): GenerationStream {
+    return this.start(request.promptIds, request, 0);
+  }
+
+  /** Convenience: runs to completion and returns the final result. */
+  async complete(request: GenerateRequest): Promise<GenerationResult> {
+    return this.generate(request).result;
+  }
+
+  /** Runs one tiny generation so the first real request does not pay for graph initialisation. */
+  async warmUp(): Promise<void> {
+    await this.generateFromIds({ promptIds: this.format.encodeChat([{ role: 'user', content: 'Hi' }]), maxNewTokens: 2, temperature: 0 }).result;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.scheduler.whenIdle();
+  }
+
+  /** Waits for in-flight generations, then frees the ONNX session. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.scheduler.whenIdle();
+    await this.model.release?.();
+  }
+
+  private start(promptIds: number[], request: SamplingOptions & { signal?: AbortSignal }, droppedMessages: number): GenerationStream {
+    if (this.disposed) throw new Error('engine is disposed');
+    if (promptIds.length === 0) throw new Error('empty prompt');
+    if (promptIds.length >= this.maxContextTokens) throw new ContextLengthError(promptIds.length, this.maxContextTokens);
+    const gen = this.format.bundle.generationConfig;
+    const temperature = request.temperature ?? gen.temperature ?? 1;
+    const doSample = (request.doSample ?? (request.temperature !== undefined ? request.temperature > 0 : gen.do_sample ?? false)) && temperature > 0;
+    const settings = {
+      doSample,
+      temperature,
+      topK: request.topK ?? gen.top_k ?? 0,
+      topP: request.topP ?? gen.top_p ?? 1,
+      repetitionPenalty: request.repetitionPenalty ?? gen.repetition_penalty ?? 1,
+      noRepeatNgramSize: request.noRepeatNgramSize ?? gen.no_repeat_ngram_size ?? 0,
+    };
+    const sequence = new Sequence({
+      promptIds,
+      processors: buildLogitsProcessors(settings),
+      sampler: doSample ? new MultinomialSampler(request.seed ?? randomInt(2 ** 31)) : new GreedySampler(),
+      stopping: {
+        stopTokenIds: this.format.stopTokenIds,
+        maxNewTokens: this.maxNewTokens(request),
+        maxTotalTokens: this.maxContextTokens,
+      },
+      stopStrings: request.stop ?? [],
+      decoder: { decode: (ids) => this.format.decode(ids) },
+      signal: request.signal,
+      droppedMessages,
+    });
+    if (request.signal?.aborted) sequence.finish('cancelled');
+    else this.scheduler.submit(sequence);
+    return sequence.stream;
+  }
+
+  private maxNewTokens(request: SamplingOptions): number {
+    return Math.max(1, request.maxNewTokens ?? this.format.bundle.generationConfig.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS);
+  }
+}
