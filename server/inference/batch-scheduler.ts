@@ -59,6 +59,8 @@ export class BatchScheduler {
 
   private async run(): Promise<void> {
     try {
+      // Let requests submitted in the same tick join the first batch.
+      await Promise.resolve();
       while (this.waiting.length > 0 || this.active.length > 0) {
         this.dropCancelled();
         await this.admitWaiting();
