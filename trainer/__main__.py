@@ -1,0 +1,108 @@
+"""CLI: python3 -m trainer {train,init-base,export,generate} (contracts in trainer/README.md)."""
+
+import argparse
+import json
+import os
+import sys
+
+
+def _cpu_has_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and ("avx512_bf16" in line or "amx_bf16" in line) for line in f)
+    except OSError:
+        return False
+
+
+def _thread_defaults(argv: list) -> None:
+    """Must run before torch is imported: OpenBLAS reads its thread count when it loads.
+
+    Measured on the 2-core dev machines: fp32 is fastest with 1 OpenMP + 2 OpenBLAS threads,
+    bf16 autocast (oneDNN, OpenMP) with 2 OpenMP + 1 OpenBLAS thread.
+    """
+    bf16 = False
+    if len(argv) > 1 and argv[0] == "train" and "--config" in argv:
+        try:
+            with open(argv[argv.index("--config") + 1]) as f:
+                run = json.load(f)
+            p = run.get("precision", "auto")
+            bf16 = p == "bf16" or (p in ("auto", None) and run.get("device", "auto") != "cuda" and _cpu_has_bf16())
+        except (OSError, ValueError, IndexError, AttributeError):
+            pass
+    omp, blas = ("2", "1") if bf16 else ("1", "2")
+    os.environ.setdefault("OMP_NUM_THREADS", omp)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", blas)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    _thread_defaults(argv)
+    from . import progress
+
+    progress.guard_stdout()
+    ap = argparse.ArgumentParser(prog="python3 -m trainer")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("train", help="run a training job from RUN.json")
+    p.add_argument("--config", required=True)
+    p = sub.add_parser("init-base", help="write a from-scratch base model directory")
+    p.add_argument("--preset", choices=["tiny", "starter"], required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("export", help="export a base or checkpoint directory to a bundle")
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--int8", action="store_true")
+    p.add_argument("--meta-json", default="{}", help="object merged into bundle.json")
+    p = sub.add_parser("generate", help="greedy continuation in PyTorch")
+    p.add_argument("--model", required=True)
+    p.add_argument("--input-ids-json", required=True)
+    p.add_argument("--max-new-tokens", type=int, default=16)
+    p.add_argument("--stop-at-eos", action="store_true")
+    args = ap.parse_args(argv)
+
+    from .errors import TrainerError
+
+    try:
+        if args.cmd == "train":
+            from .config import load_run_config
+            from .train import train
+
+            train(load_run_config(args.config))
+        elif args.cmd == "init-base":
+            from .init_base import init_base
+
+            progress.emit("done", **init_base(args.preset, args.out, args.seed))
+        elif args.cmd == "export":
+            from .checkpoint_export import export_cli
+
+            progress.emit("done", **export_cli(args.checkpoint, args.out, args.int8, json.loads(args.meta_json)))
+        elif args.cmd == "generate":
+            from .generate import generate_cli
+
+            try:
+                ids = json.loads(args.input_ids_json)
+            except ValueError:
+                raise TrainerError("config", "--input-ids-json is not valid JSON") from None
+            tokens = generate_cli(args.model, ids, args.max_new_tokens, args.stop_at_eos)
+            progress._stdout.write(json.dumps({"tokens": tokens}) + "\n")
+            progress._stdout.flush()
+        return 0
+    except TrainerError as e:
+        progress.emit("error", code=e.code, message=e.message)
+        progress.log(f"error ({e.code}): {e.message}")
+        return e.exit_code
+    except MemoryError:
+        progress.emit("error", code="out_of_memory", message="out of host memory")
+        return 7
+    except Exception as e:  # noqa: BLE001 - the worker must always get an error event
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        msg = f"{type(e).__name__}: {e}"
+        code = "out_of_memory" if "out of memory" in str(e).lower() else "internal"
+        progress.emit("error", code=code, message=msg)
+        return 7 if code == "out_of_memory" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
