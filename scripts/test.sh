@@ -23,6 +23,7 @@ step lint npx biome check .
 step typecheck npx tsc --noEmit
 step unit npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 step trainer bash scripts/test-python.sh --junitxml="$results/pytest.xml"
+step build npx next build
 step browser npx vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json \
   --outputFile.json="$results/e2e.json"
 

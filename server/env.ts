@@ -11,7 +11,10 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
     .optional(),
   TUNEDESK_DATA_DIR: z.string().min(1).default(".tunedesk"),
-  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)").optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)")
+    .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TUNEDESK_PYTHON: z.string().min(1).default("/usr/bin/python3"),
   TUNEDESK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -69,6 +69,7 @@ export const staffProcedure = base.meta({ access: "staff" }).use(({ ctx, next })
 
 export const adminProcedure = base.meta({ access: "admin" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
+  if (ctx.user.role !== "admin")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });

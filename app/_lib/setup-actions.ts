@@ -1,7 +1,7 @@
 "use server";
 
-import { getDatabase } from "@/server/db";
 import { signIn } from "@/server/auth";
+import { getDatabase } from "@/server/db";
 import { UserFacingError } from "@/server/users/errors";
 import { createFirstAdmin } from "@/server/users/service";
 

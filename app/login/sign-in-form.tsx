@@ -4,7 +4,10 @@ import { useActionState } from "react";
 import { type SignInState, signInAction } from "@/app/_lib/auth-actions";
 
 export function SignInForm() {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null, email: "" });
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {
+    error: null,
+    email: "",
+  });
   return (
     <form action={action} className="stack">
       <label>

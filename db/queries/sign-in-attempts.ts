@@ -12,7 +12,13 @@ export async function countRecentFailures(db: Db, email: string, since: Date): P
   const [lastSuccess] = await db
     .select({ at: signInAttempts.createdAt })
     .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, key), eq(signInAttempts.succeeded, true), gt(signInAttempts.createdAt, since)))
+    .where(
+      and(
+        eq(signInAttempts.email, key),
+        eq(signInAttempts.succeeded, true),
+        gt(signInAttempts.createdAt, since),
+      ),
+    )
     .orderBy(desc(signInAttempts.createdAt))
     .limit(1);
   const from = lastSuccess?.at ?? since;
@@ -20,7 +26,11 @@ export async function countRecentFailures(db: Db, email: string, since: Date): P
     .select({ n: count() })
     .from(signInAttempts)
     .where(
-      and(eq(signInAttempts.email, key), eq(signInAttempts.succeeded, false), gt(signInAttempts.createdAt, from)),
+      and(
+        eq(signInAttempts.email, key),
+        eq(signInAttempts.succeeded, false),
+        gt(signInAttempts.createdAt, from),
+      ),
     );
   return row?.n ?? 0;
 }

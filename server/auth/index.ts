@@ -39,7 +39,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!parsed.success) throw new InvalidCredentials();
         const { db } = await getDatabase();
         const result = await signInWithPassword(db, parsed.data.email, parsed.data.password);
-        if (!result.ok) throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
+        if (!result.ok)
+          throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
         return result.user;
       },
     }),

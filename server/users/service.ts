@@ -75,11 +75,19 @@ async function requireUser(db: Db, id: string): Promise<PublicUser> {
 
 async function ensureAnotherActiveAdmin(db: Db, user: PublicUser, what: string) {
   if (user.role === "admin" && user.disabledAt === null && (await countActiveAdmins(db)) <= 1) {
-    throw new UserFacingError(`Cannot ${what} the last active admin: make someone else an admin first`, "conflict");
+    throw new UserFacingError(
+      `Cannot ${what} the last active admin: make someone else an admin first`,
+      "conflict",
+    );
   }
 }
 
-export async function changeUserRole(db: Db, id: string, role: UserRole, actorId: string): Promise<PublicUser> {
+export async function changeUserRole(
+  db: Db,
+  id: string,
+  role: UserRole,
+  actorId: string,
+): Promise<PublicUser> {
   const newRole = parseOrThrow(roleInput, role);
   return db.transaction(async (tx) => {
     const user = await requireUser(tx, id);
@@ -97,7 +105,12 @@ export async function changeUserRole(db: Db, id: string, role: UserRole, actorId
   });
 }
 
-export async function setUserDisabled(db: Db, id: string, disabled: boolean, actorId: string): Promise<PublicUser> {
+export async function setUserDisabled(
+  db: Db,
+  id: string,
+  disabled: boolean,
+  actorId: string,
+): Promise<PublicUser> {
   return db.transaction(async (tx) => {
     const user = await requireUser(tx, id);
     if ((user.disabledAt !== null) === disabled) return user;

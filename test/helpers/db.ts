@@ -4,34 +4,51 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { type Database, type DatabaseKind, openDatabase } from "@/db/client";
 
 /** The PostgreSQL server the integration tests create throw-away databases on. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A migrated, empty database of the given kind; drop it with the returned function. */
-export async function createTestDatabase(kind: DatabaseKind): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+): Promise<{ database: Database; drop: () => Promise<void> }> {
   if (kind === "pglite") {
     const database = await openDatabase({ kind: "pglite" });
     await database.migrate();
     return { database, drop: () => database.close() };
   }
-  const name = `tunedesk_test_${crypto.randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: "postgres", url: url.toString(), maxConnections: 5 });
+  const { url, drop } = await createEmptyPostgresDatabase();
+  const database = await openDatabase({ kind: "postgres", url, maxConnections: 5 });
   await database.migrate();
   return {
     database,
     async drop() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await drop();
     },
   };
+}
+
+/** A new, empty PostgreSQL database on the test server (not migrated). */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tunedesk_test_${crypto.randomBytes(6).toString("hex")}`;
+  await withAdminClient((c) => c.query(`create database ${name}`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () =>
+      withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+  };
+}
+
+async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

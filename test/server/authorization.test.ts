@@ -28,7 +28,10 @@ describe("authorization rules", () => {
   it("lists every procedure, and every procedure declares the rule listed", () => {
     expect(Object.keys(procedures).sort()).toEqual(Object.keys(rules).sort());
     for (const [path, procedure] of Object.entries(procedures)) {
-      expect({ path, access: (procedure._def.meta as Meta | undefined)?.access }).toEqual({ path, access: rules[path] });
+      expect({ path, access: (procedure._def.meta as Meta | undefined)?.access }).toEqual({
+        path,
+        access: rules[path],
+      });
     }
   });
 });
@@ -53,7 +56,11 @@ describeEachDatabase("authorization enforcement", (useDb) => {
   beforeAll(async () => {
     const db = useDb().db;
     await createUser(db, { email: "admin@example.com", password: "admin-password-1", role: "admin" }, null);
-    const s = await createUser(db, { email: "staff@example.com", password: "staff-password-1", role: "staff" }, null);
+    const s = await createUser(
+      db,
+      { email: "staff@example.com", password: "staff-password-1", role: "staff" },
+      null,
+    );
     staff = { id: s.id, email: s.email, name: s.name, role: s.role };
   });
 
@@ -76,7 +83,12 @@ describeEachDatabase("authorization enforcement", (useDb) => {
     const before = await countUsers(db);
     const asStaff = createCaller({ db, user: staff });
     await expect(
-      asStaff.users.create({ email: "sneaky@example.com", password: "long-enough-pw", role: "admin", name: "" }),
+      asStaff.users.create({
+        email: "sneaky@example.com",
+        password: "long-enough-pw",
+        role: "admin",
+        name: "",
+      }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await countUsers(db)).toBe(before);
   });

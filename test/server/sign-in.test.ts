@@ -8,7 +8,9 @@ describeEachDatabase("sign-in", (useDb) => {
   let adminId: string;
   beforeAll(async () => {
     const db = useDb().db;
-    adminId = (await createUser(db, { email: "a@example.com", password: "admin-password-1", role: "admin" }, null)).id;
+    adminId = (
+      await createUser(db, { email: "a@example.com", password: "admin-password-1", role: "admin" }, null)
+    ).id;
     await createUser(db, { email: "kim@example.com", password: "kim-password-1", role: "staff" }, null);
     await createUser(db, { email: "lee@example.com", password: "lee-password-1", role: "staff" }, null);
   });
@@ -31,7 +33,8 @@ describeEachDatabase("sign-in", (useDb) => {
 
   it("throttles an email after repeated failures, even with the right password, and audits it", async () => {
     const db = useDb().db;
-    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) await signInWithPassword(db, "lee@example.com", `guess-${i}`);
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++)
+      await signInWithPassword(db, "lee@example.com", `guess-${i}`);
     expect(await signInWithPassword(db, "lee@example.com", "lee-password-1")).toEqual({
       ok: false,
       reason: "throttled",
@@ -45,7 +48,11 @@ describeEachDatabase("sign-in", (useDb) => {
 
   it("refuses a disabled account", async () => {
     const db = useDb().db;
-    const { id } = await createUser(db, { email: "gone@example.com", password: "gone-password-1", role: "staff" }, null);
+    const { id } = await createUser(
+      db,
+      { email: "gone@example.com", password: "gone-password-1", role: "staff" },
+      null,
+    );
     await setUserDisabled(db, id, true, adminId);
     expect(await signInWithPassword(db, "gone@example.com", "gone-password-1")).toEqual({
       ok: false,

@@ -32,7 +32,11 @@ describeEachDatabase("users", (useDb) => {
     const anonymous = createCaller({ db, user: null });
     expect(await anonymous.setup.getStatus()).toEqual({ needsSetup: false });
     await expect(
-      anonymous.setup.createFirstAdmin({ email: "intruder@example.com", password: "another-password", name: "" }),
+      anonymous.setup.createFirstAdmin({
+        email: "intruder@example.com",
+        password: "another-password",
+        name: "",
+      }),
     ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/already complete/) });
     expect(await countUsers(db)).toBe(1);
   });
@@ -59,7 +63,13 @@ describeEachDatabase("users", (useDb) => {
     ];
     it.each(cases)("%s", async (_label, override, message) => {
       const before = await countUsers(useDb().db);
-      const input = { email: "new@example.com", name: "New", password: "long-enough-pw", role: "staff", ...override };
+      const input = {
+        email: "new@example.com",
+        name: "New",
+        password: "long-enough-pw",
+        role: "staff",
+        ...override,
+      };
       await expect(asAdmin().users.create(input as never)).rejects.toMatchObject({
         message: expect.stringMatching(message),
       });

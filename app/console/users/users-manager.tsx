@@ -13,10 +13,16 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const [rowError, setRowError] = useState<string | null>(null);
   const changeRole = useMutation(
-    trpc.users.changeRole.mutationOptions({ onSuccess: invalidate, onError: (e) => setRowError(errorMessage(e)) }),
+    trpc.users.changeRole.mutationOptions({
+      onSuccess: invalidate,
+      onError: (e) => setRowError(errorMessage(e)),
+    }),
   );
   const setDisabled = useMutation(
-    trpc.users.setDisabled.mutationOptions({ onSuccess: invalidate, onError: (e) => setRowError(errorMessage(e)) }),
+    trpc.users.setDisabled.mutationOptions({
+      onSuccess: invalidate,
+      onError: (e) => setRowError(errorMessage(e)),
+    }),
   );
 
   return (
@@ -64,7 +70,13 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                       ))}
                     </select>
                   </td>
-                  <td>{u.disabledAt ? <span className="badge off">disabled</span> : <span className="badge">active</span>}</td>
+                  <td>
+                    {u.disabledAt ? (
+                      <span className="badge off">disabled</span>
+                    ) : (
+                      <span className="badge">active</span>
+                    )}
+                  </td>
                   <td>
                     {u.id !== currentUserId && (
                       <button

@@ -1,0 +1,244 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import type { KnowledgeSource, KnowledgeStatus } from "../schema";
+import { idList } from "./knowledge";
+import { type HealthIssue, healthCondition } from "./knowledge-health";
+
+export type PairFilter = {
+  /** Full-text search over question, variants and answer, plus trigram matching for typos. */
+  q?: string;
+  status?: KnowledgeStatus[];
+  /** A product name; "" means pairs without a product. */
+  product?: string;
+  tag?: string;
+  source?: KnowledgeSource;
+  changedSince?: Date;
+  health?: HealthIssue;
+  ids?: string[];
+};
+
+export const pairSorts = ["updated_desc", "updated_asc", "created_desc", "question_asc", "relevance"] as const;
+export type PairSort = (typeof pairSorts)[number];
+
+/** `q` matches through the full-text index or (typos) the trigram indexes on question and variants. */
+function textMatch(q: string): SQL {
+  return sql`(p.search_vector @@ websearch_to_tsquery('english', ${q}) or ${q} <% p.question or ${q} <% p.variants_text)`;
+}
+
+function textScore(q: string): SQL {
+  return sql`(ts_rank(p.search_vector, websearch_to_tsquery('english', ${q}), 32)
+    + greatest(word_similarity(${q}, p.question), word_similarity(${q}, p.variants_text)))::float8`;
+}
+
+/** The WHERE clause of a filter over `knowledge_pairs p`. */
+export function pairFilterWhere(filter: PairFilter): SQL {
+  const parts: SQL[] = [sql`true`];
+  const q = filter.q?.trim();
+  if (q) parts.push(textMatch(q));
+  if (filter.status?.length) parts.push(sql`p.status in (${sql.join(filter.status.map((s) => sql`${s}`), sql`, `)})`);
+  if (filter.product !== undefined) {
+    parts.push(filter.product === "" ? sql`coalesce(p.product, '') = ''` : sql`p.product = ${filter.product}`);
+  }
+  if (filter.tag) parts.push(sql`p.tags @> array[${filter.tag}]::text[]`);
+  if (filter.source) parts.push(sql`p.source = ${filter.source}`);
+  if (filter.changedSince) parts.push(sql`p.updated_at >= ${filter.changedSince.toISOString()}::timestamptz`);
+  if (filter.health) parts.push(healthCondition(filter.health));
+  if (filter.ids) parts.push(filter.ids.length ? sql`p.id in (${idList(filter.ids)})` : sql`false`);
+  return sql.join(parts, sql` and `);
+}
+
+export type PairListItem = {
+  id: string;
+  question: string;
+  answerPreview: string;
+  variantCount: number;
+  product: string | null;
+  tags: string[];
+  status: KnowledgeStatus;
+  source: KnowledgeSource;
+  version: number;
+  updatedAt: Date;
+  updatedByName: string | null;
+  score: number | null;
+};
+
+type Cursor = [string | number, string];
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(raw: string | undefined): Cursor | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && typeof value[1] === "string") return value as Cursor;
+  } catch {}
+  return undefined;
+}
+
+/** The sort key expression, its direction, and how to read it back for the cursor. */
+function sortKey(sort: PairSort, q: string | undefined): { key: SQL; dir: "asc" | "desc"; cast: SQL } {
+  switch (sort) {
+    case "updated_asc":
+      return { key: sql`p.updated_at`, dir: "asc", cast: sql`::timestamptz` };
+    case "created_desc":
+      return { key: sql`p.created_at`, dir: "desc", cast: sql`::timestamptz` };
+    case "question_asc":
+      return { key: sql`lower(left(p.question, 120))`, dir: "asc", cast: sql`::text` };
+    case "relevance":
+      if (q) return { key: textScore(q), dir: "desc", cast: sql`::float8` };
+      return { key: sql`p.updated_at`, dir: "desc", cast: sql`::timestamptz` };
+    default:
+      return { key: sql`p.updated_at`, dir: "desc", cast: sql`::timestamptz` };
+  }
+}
+
+/** One page of pairs matching a filter, in a stable order, continued with `nextCursor`. */
+export async function listPairs(
+  db: Db,
+  params: { filter: PairFilter; sort: PairSort; cursor?: string; limit: number },
+): Promise<{ items: PairListItem[]; nextCursor: string | null }> {
+  const q = params.filter.q?.trim() || undefined;
+  const { key, dir, cast } = sortKey(params.sort, q);
+  const cursor = decodeCursor(params.cursor);
+  const op = dir === "desc" ? sql.raw("<") : sql.raw(">");
+  const after = cursor ? sql`(s.sort_key, s.id) ${op} (${cursor[0]}${cast}, ${cursor[1]}::uuid)` : sql`true`;
+  const order = sql.raw(dir === "desc" ? "s.sort_key desc, s.id desc" : "s.sort_key asc, s.id asc");
+  const result = await db.execute<{
+    id: string;
+    question: string;
+    answer_preview: string;
+    variant_count: number;
+    product: string | null;
+    tags: string[];
+    status: KnowledgeStatus;
+    source: KnowledgeSource;
+    version: number;
+    updated_at: string | Date;
+    updated_by_name: string | null;
+    sort_key: string | number | Date;
+    score: number | null;
+  }>(sql`
+    select s.*, coalesce(nullif(u.name, ''), u.email) as updated_by_name
+    from (
+      select p.id, p.question, left(p.answer, 240) as answer_preview, cardinality(p.variants) as variant_count,
+        p.product, p.tags, p.status, p.source, p.version, p.updated_at, p.updated_by,
+        ${key} as sort_key, ${q ? textScore(q) : sql`null::float8`} as score
+      from knowledge_pairs p
+      where ${pairFilterWhere(params.filter)}
+    ) s
+    left join users u on u.id = s.updated_by
+    where ${after}
+    order by ${order}
+    limit ${params.limit + 1}`);
+  const rows = result.rows;
+  const page = rows.slice(0, params.limit);
+  const last = page.at(-1);
+  const sortValue = (v: string | number | Date): string | number =>
+    v instanceof Date ? v.toISOString() : typeof v === "number" ? v : String(v);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      question: r.question,
+      answerPreview: r.answer_preview,
+      variantCount: Number(r.variant_count),
+      product: r.product,
+      tags: r.tags,
+      status: r.status,
+      source: r.source,
+      version: r.version,
+      updatedAt: new Date(r.updated_at),
+      updatedByName: r.updated_by_name,
+      score: r.score === null ? null : Number(r.score),
+    })),
+    nextCursor: rows.length > params.limit && last ? encodeCursor([sortValue(last.sort_key), last.id]) : null,
+  };
+}
+
+export async function countPairs(db: Db, filter: PairFilter): Promise<number> {
+  const result = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from knowledge_pairs p where ${pairFilterWhere(filter)}`,
+  );
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** Ids of every pair matching a filter, in id order (bulk actions and export over a filter). */
+export async function listPairIds(db: Db, filter: PairFilter, limit: number): Promise<string[]> {
+  const result = await db.execute<{ id: string }>(
+    sql`select p.id from knowledge_pairs p where ${pairFilterWhere(filter)} order by p.id limit ${limit}`,
+  );
+  return result.rows.map((r) => r.id);
+}
+
+export type PairHit = { id: string; question: string; answer: string; variants: string[]; product: string | null; score: number };
+
+/**
+ * Pairs that best match a text (for retrieval at chat time): full text plus typo-tolerant trigram
+ * matching, best first. Only approved pairs unless `statuses` says otherwise.
+ */
+export async function searchPairsByText(
+  db: Db,
+  text: string,
+  opts: { limit?: number; statuses?: KnowledgeStatus[]; product?: string } = {},
+): Promise<PairHit[]> {
+  const q = text.trim().slice(0, 500);
+  if (!q) return [];
+  const filter: PairFilter = { q, status: opts.statuses ?? ["approved"], product: opts.product };
+  const result = await db.execute<{ id: string; question: string; answer: string; variants: string[]; product: string | null; score: number }>(sql`
+    select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q)} as score
+    from knowledge_pairs p where ${pairFilterWhere(filter)}
+    order by score desc, p.id limit ${opts.limit ?? 5}`);
+  return result.rows.map((r) => ({ ...r, score: Number(r.score) }));
+}
+
+export type SimilarPair = { id: string; question: string; answerPreview: string; status: KnowledgeStatus; similarity: number };
+
+/** Pairs (not archived) whose question or a variant is very similar to `question`: the editor's warning. */
+export async function findSimilarQuestions(
+  db: Db,
+  question: string,
+  opts: { excludeId?: string; limit?: number; minSimilarity?: number } = {},
+): Promise<SimilarPair[]> {
+  const q = question.trim().slice(0, 500);
+  if (q.length < 4) return [];
+  const result = await db.execute<{ id: string; question: string; answer_preview: string; status: KnowledgeStatus; similarity: number }>(sql`
+    select * from (
+      select p.id, p.question, left(p.answer, 160) as answer_preview, p.status,
+        greatest(similarity(p.question, ${q}), word_similarity(${q}, p.variants_text) * 0.95)::float8 as similarity
+      from knowledge_pairs p
+      where (p.question % ${q} or ${q} <% p.variants_text) and p.status <> 'archived'
+        and p.id <> ${opts.excludeId ?? "00000000-0000-0000-0000-000000000000"}::uuid
+    ) s where s.similarity >= ${opts.minSimilarity ?? 0.5}
+    order by s.similarity desc, s.id limit ${opts.limit ?? 5}`);
+  return result.rows.map((r) => ({
+    id: r.id,
+    question: r.question,
+    answerPreview: r.answer_preview,
+    status: r.status,
+    similarity: Number(r.similarity),
+  }));
+}
+
+/**
+ * Approved pairs that conflict with the given pair: a similar question (or the same question
+ * signature) with a different answer. Approving the pair would teach the bot two answers.
+ */
+export async function findApprovedConflicts(db: Db, pairId: string): Promise<SimilarPair[]> {
+  const result = await db.execute<{ id: string; question: string; answer_preview: string; status: KnowledgeStatus; similarity: number }>(sql`
+    select o.id, o.question, left(o.answer, 160) as answer_preview, o.status,
+      similarity(o.question, x.question)::float8 as similarity
+    from knowledge_pairs x
+    join knowledge_pairs o on o.id <> x.id and o.status = 'approved' and o.answer_hash <> x.answer_hash
+      and (o.question % x.question or (x.question_signature <> '' and o.question_signature = x.question_signature))
+    where x.id = ${pairId}::uuid
+      and (similarity(o.question, x.question) >= 0.6 or o.question_signature = x.question_signature)
+    order by similarity desc limit 10`);
+  return result.rows.map((r) => ({
+    id: r.id,
+    question: r.question,
+    answerPreview: r.answer_preview,
+    status: r.status,
+    similarity: Number(r.similarity),
+  }));
+}
