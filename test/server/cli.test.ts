@@ -9,7 +9,7 @@ import { findUserWithHashByEmail } from "@/db/queries/users";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tunedesk-cli-"));
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, TUNEDESK_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, TUNEDESK_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   return new Promise((resolve) => {
     execFile("node_modules/.bin/tsx", ["server/cli.ts", ...args], { env }, (err, stdout, stderr) =>
