@@ -2,9 +2,9 @@
  * Continuous batching: one loop advances every active sequence by one token per model call,
  * admitting waiting sequences (prefilled alone, then merged into the batch cache) as others finish.
  */
-import { KvCache, type KvShape } from './kv-cache';
-import type { ForwardInput, ForwardOutput } from './onnx-decoder';
-import type { Sequence } from './sequence';
+import { KvCache, type KvShape } from "./kv-cache";
+import type { ForwardInput, ForwardOutput } from "./onnx-decoder";
+import type { Sequence } from "./sequence";
 
 /** The model as the scheduler sees it (OnnxDecoder, or a fake in tests). */
 export interface DecoderModel {
@@ -75,11 +75,11 @@ export class BatchScheduler {
 
   private dropCancelled(): void {
     this.waiting = this.waiting.filter((s) => {
-      if (s.isCancelled) s.finish('cancelled');
+      if (s.isCancelled) s.finish("cancelled");
       return !s.isFinished;
     });
     if (this.active.some((s) => s.isCancelled)) {
-      for (const s of this.active) if (s.isCancelled) s.finish('cancelled');
+      for (const s of this.active) if (s.isCancelled) s.finish("cancelled");
       this.compact();
     }
   }
@@ -114,7 +114,7 @@ export class BatchScheduler {
     let logits: Float32Array | undefined;
     for (let start = 0; start < prompt.length; start += this.prefillChunkTokens) {
       if (sequence.isCancelled) {
-        sequence.finish('cancelled');
+        sequence.finish("cancelled");
         return undefined;
       }
       const chunk = prompt.slice(start, start + this.prefillChunkTokens);
@@ -129,7 +129,7 @@ export class BatchScheduler {
       cache = out.present;
       logits = out.logits;
     }
-    if (!logits) throw new Error('empty prompt');
+    if (!logits) throw new Error("empty prompt");
     sequence.cachedLength = prompt.length;
     sequence.accept(sequence.pickNext(logits));
     return cache;

@@ -2,9 +2,9 @@
  * Reads the text side of a model bundle (config, tokenizer, chat template, generation defaults).
  * Deliberately free of onnxruntime so the training worker can use it to render training data.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Tokenizer } from "@huggingface/tokenizers";
 
 /** The HF config.json fields the engine needs (Llama family). */
 export interface ModelConfig {
@@ -34,7 +34,9 @@ export interface GenerationConfig {
   [key: string]: unknown;
 }
 
-export type TokenizerConfig = Record<string, unknown> & { chat_template?: string | Array<{ name: string; template: string }> };
+export type TokenizerConfig = Record<string, unknown> & {
+  chat_template?: string | Array<{ name: string; template: string }>;
+};
 
 /** Everything needed to turn conversations into token ids and back. */
 export interface TokenizerBundle {
@@ -46,14 +48,14 @@ export interface TokenizerBundle {
 }
 
 async function readJson<T>(path: string): Promise<T> {
-  return JSON.parse(await readFile(path, 'utf8')) as T;
+  return JSON.parse(await readFile(path, "utf8")) as T;
 }
 
 async function readJsonIfExists<T>(path: string, fallback: T): Promise<T> {
   try {
     return await readJson<T>(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return fallback;
     throw err;
   }
 }
@@ -61,19 +63,25 @@ async function readJsonIfExists<T>(path: string, fallback: T): Promise<T> {
 /** Loads tokenizer.json, tokenizer_config.json, generation_config.json and config.json from a bundle/base-model dir. */
 export async function loadTokenizerBundle(dir: string): Promise<TokenizerBundle> {
   const [tokenizerJson, tokenizerConfig, generationConfig, config] = await Promise.all([
-    readJson<object>(join(dir, 'tokenizer.json')),
-    readJsonIfExists<TokenizerConfig>(join(dir, 'tokenizer_config.json'), {}),
-    readJsonIfExists<GenerationConfig>(join(dir, 'generation_config.json'), {}),
-    readJsonIfExists<ModelConfig | undefined>(join(dir, 'config.json'), undefined),
+    readJson<object>(join(dir, "tokenizer.json")),
+    readJsonIfExists<TokenizerConfig>(join(dir, "tokenizer_config.json"), {}),
+    readJsonIfExists<GenerationConfig>(join(dir, "generation_config.json"), {}),
+    readJsonIfExists<ModelConfig | undefined>(join(dir, "config.json"), undefined),
   ]);
-  return { dir, tokenizer: new Tokenizer(tokenizerJson, tokenizerConfig), tokenizerConfig, generationConfig, config };
+  return {
+    dir,
+    tokenizer: new Tokenizer(tokenizerJson, tokenizerConfig),
+    tokenizerConfig,
+    generationConfig,
+    config,
+  };
 }
 
 /** tokenizer_config stores special tokens either as strings or as AddedToken objects ({content}). */
 export function specialTokenText(config: TokenizerConfig, key: string): string | undefined {
   const value = config[key];
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") {
     return (value as { content: string }).content;
   }
   return undefined;
@@ -82,10 +90,10 @@ export function specialTokenText(config: TokenizerConfig, key: string): string |
 /** The chat template string (the 'default' one when the config holds a named list). */
 export function chatTemplateSource(config: TokenizerConfig): string {
   const t = config.chat_template;
-  if (typeof t === 'string') return t;
+  if (typeof t === "string") return t;
   if (Array.isArray(t)) {
-    const chosen = t.find((x) => x.name === 'default') ?? t[0];
+    const chosen = t.find((x) => x.name === "default") ?? t[0];
     if (chosen) return chosen.template;
   }
-  throw new Error('tokenizer_config.json has no chat_template');
+  throw new Error("tokenizer_config.json has no chat_template");
 }

@@ -1,21 +1,27 @@
 /** A loaded model bundle ready to generate: chat format + ONNX decoder + batch scheduler. */
-import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BatchScheduler, type DecoderModel } from './batch-scheduler';
-import { loadTokenizerBundle } from './bundle';
-import { buildLogitsProcessors } from './logits-processors';
-import { OnnxDecoder } from './onnx-decoder';
-import { ChatFormat } from './prompt-builder';
-import { GreedySampler, MultinomialSampler } from './sampler';
-import { Sequence } from './sequence';
-import type { GenerateIdsRequest, GenerateRequest, GenerationResult, GenerationStream, SamplingOptions } from './types';
+import { randomInt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { BatchScheduler, type DecoderModel } from "./batch-scheduler";
+import { loadTokenizerBundle } from "./bundle";
+import { buildLogitsProcessors } from "./logits-processors";
+import { OnnxDecoder } from "./onnx-decoder";
+import { ChatFormat } from "./prompt-builder";
+import { GreedySampler, MultinomialSampler } from "./sampler";
+import { Sequence } from "./sequence";
+import type {
+  GenerateIdsRequest,
+  GenerateRequest,
+  GenerationResult,
+  GenerationStream,
+  SamplingOptions,
+} from "./types";
 
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
   /** 'int8' loads model.int8.onnx (dynamic quantization) instead of model.onnx. */
-  precision?: 'fp32' | 'int8';
+  precision?: "fp32" | "int8";
   /** Explicit ONNX file name inside the bundle; overrides `precision`. */
   modelFile?: string;
   /** Most sequences decoded together (default 16). */
@@ -29,7 +35,7 @@ export interface EngineOptions {
 export class ContextLengthError extends Error {
   constructor(promptTokens: number, maxContextTokens: number) {
     super(`prompt needs ${promptTokens} tokens but the context window is ${maxContextTokens}`);
-    this.name = 'ContextLengthError';
+    this.name = "ContextLengthError";
   }
 }
 
@@ -61,11 +67,11 @@ export class InferenceEngine {
       kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
       headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
     };
-    const file = options.modelFile ?? (options.precision === 'int8' ? 'model.int8.onnx' : 'model.onnx');
+    const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
     const decoder = await OnnxDecoder.load(join(bundleDir, file), shape, { threads: options.threads });
     let metadata: Record<string, unknown> = {};
     try {
-      metadata = JSON.parse(await readFile(join(bundleDir, 'bundle.json'), 'utf8'));
+      metadata = JSON.parse(await readFile(join(bundleDir, "bundle.json"), "utf8"));
     } catch {
       // Base models and hand-made test bundles have no bundle.json.
     }
@@ -100,7 +106,11 @@ export class InferenceEngine {
 
   /** Runs one tiny generation so the first real request does not pay for graph initialisation. */
   async warmUp(): Promise<void> {
-    await this.generateFromIds({ promptIds: this.format.encodeChat([{ role: 'user', content: 'Hi' }]), maxNewTokens: 2, temperature: 0 }).result;
+    await this.generateFromIds({
+      promptIds: this.format.encodeChat([{ role: "user", content: "Hi" }]),
+      maxNewTokens: 2,
+      temperature: 0,
+    }).result;
   }
 
   whenIdle(): Promise<void> {
@@ -115,13 +125,21 @@ export class InferenceEngine {
     await this.model.release?.();
   }
 
-  private start(promptIds: number[], request: SamplingOptions & { signal?: AbortSignal }, droppedMessages: number): GenerationStream {
-    if (this.disposed) throw new Error('engine is disposed');
-    if (promptIds.length === 0) throw new Error('empty prompt');
-    if (promptIds.length >= this.maxContextTokens) throw new ContextLengthError(promptIds.length, this.maxContextTokens);
+  private start(
+    promptIds: number[],
+    request: SamplingOptions & { signal?: AbortSignal },
+    droppedMessages: number,
+  ): GenerationStream {
+    if (this.disposed) throw new Error("engine is disposed");
+    if (promptIds.length === 0) throw new Error("empty prompt");
+    if (promptIds.length >= this.maxContextTokens)
+      throw new ContextLengthError(promptIds.length, this.maxContextTokens);
     const gen = this.format.bundle.generationConfig;
     const temperature = request.temperature ?? gen.temperature ?? 1;
-    const doSample = (request.doSample ?? (request.temperature !== undefined ? request.temperature > 0 : gen.do_sample ?? false)) && temperature > 0;
+    const doSample =
+      (request.doSample ??
+        (request.temperature !== undefined ? request.temperature > 0 : (gen.do_sample ?? false))) &&
+      temperature > 0;
     const settings = {
       doSample,
       temperature,
@@ -144,12 +162,15 @@ export class InferenceEngine {
       signal: request.signal,
       droppedMessages,
     });
-    if (request.signal?.aborted) sequence.finish('cancelled');
+    if (request.signal?.aborted) sequence.finish("cancelled");
     else this.scheduler.submit(sequence);
     return sequence.stream;
   }
 
   private maxNewTokens(request: SamplingOptions): number {
-    return Math.max(1, request.maxNewTokens ?? this.format.bundle.generationConfig.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS);
+    return Math.max(
+      1,
+      request.maxNewTokens ?? this.format.bundle.generationConfig.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
+    );
   }
 }

@@ -1,5 +1,5 @@
 /** Push-based stream of chunks that one consumer iterates with `for await`, plus the final result promise. */
-import type { GenerationChunk, GenerationResult, GenerationStream } from './types';
+import type { GenerationChunk, GenerationResult, GenerationStream } from "./types";
 
 export class ChunkStream implements GenerationStream {
   readonly result: Promise<GenerationResult>;
@@ -36,7 +36,7 @@ export class ChunkStream implements GenerationStream {
   fail(error: unknown): void {
     if (this.done) return;
     this.done = true;
-    this.error = error ?? new Error('generation failed');
+    this.error = error ?? new Error("generation failed");
     this.rejectResult(this.error);
     this.wake();
   }

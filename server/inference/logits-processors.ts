@@ -18,7 +18,7 @@ export interface LogitsProcessor {
 
 export class TemperatureProcessor implements LogitsProcessor {
   constructor(private readonly temperature: number) {
-    if (!(temperature > 0)) throw new RangeError('temperature must be > 0 (use greedy decoding for 0)');
+    if (!(temperature > 0)) throw new RangeError("temperature must be > 0 (use greedy decoding for 0)");
   }
   apply(logits: Float32Array): void {
     if (this.temperature === 1) return;
@@ -83,7 +83,8 @@ export class RepetitionPenaltyProcessor implements LogitsProcessor {
     this.catchUp(sequence);
   }
   private catchUp(sequence: SequenceView): void {
-    for (; this.counted < sequence.tokenIds.length; this.counted++) this.seen.add(sequence.tokenIds[this.counted]!);
+    for (; this.counted < sequence.tokenIds.length; this.counted++)
+      this.seen.add(sequence.tokenIds[this.counted]!);
   }
 }
 
@@ -93,13 +94,13 @@ export class NoRepeatNGramProcessor implements LogitsProcessor {
   private readonly followers = new Map<string, Set<number>>();
   private indexed = 0;
   constructor(private readonly n: number) {
-    if (!(n >= 1)) throw new RangeError('no-repeat n-gram size must be >= 1');
+    if (!(n >= 1)) throw new RangeError("no-repeat n-gram size must be >= 1");
   }
   apply(logits: Float32Array, sequence: SequenceView): void {
     this.catchUp(sequence);
     const ids = sequence.tokenIds;
     if (ids.length < this.n - 1) return;
-    const banned = this.followers.get(ids.slice(ids.length - (this.n - 1)).join(','));
+    const banned = this.followers.get(ids.slice(ids.length - (this.n - 1)).join(","));
     if (banned) for (const id of banned) logits[id] = -Infinity;
   }
   onToken(sequence: SequenceView): void {
@@ -109,7 +110,7 @@ export class NoRepeatNGramProcessor implements LogitsProcessor {
     const ids = sequence.tokenIds;
     // Index every complete n-gram ending at position `end - 1`.
     for (let end = Math.max(this.indexed + 1, this.n); end <= ids.length; end++) {
-      const key = ids.slice(end - this.n, end - 1).join(',');
+      const key = ids.slice(end - this.n, end - 1).join(",");
       let set = this.followers.get(key);
       if (!set) this.followers.set(key, (set = new Set()));
       set.add(ids[end - 1]!);

@@ -2,13 +2,13 @@
  * Owns the serving engine: load + warm-up, hot swap to a newly promoted bundle (requests already
  * running finish on the old engine, new ones go to the new), unload.
  */
-import { type EngineOptions, InferenceEngine } from './engine';
-import type { GenerateIdsRequest, GenerateRequest, GenerationResult, GenerationStream } from './types';
+import { type EngineOptions, InferenceEngine } from "./engine";
+import type { GenerateIdsRequest, GenerateRequest, GenerationResult, GenerationStream } from "./types";
 
 export class NoModelLoadedError extends Error {
   constructor() {
-    super('no model is loaded');
-    this.name = 'NoModelLoadedError';
+    super("no model is loaded");
+    this.name = "NoModelLoadedError";
   }
 }
 

@@ -2,8 +2,8 @@
  * Thin wrapper over the onnxruntime session of a decoder exported per the bundle contract
  * (input_ids / attention_mask / position_ids / past_key_values.{i}.key|value -> logits / present.{i}.key|value).
  */
-import * as ort from 'onnxruntime-node';
-import { KvCache, type KvShape } from './kv-cache';
+import * as ort from "onnxruntime-node";
+import { KvCache, type KvShape } from "./kv-cache";
 
 export interface DecoderSessionOptions {
   /** intra-op threads for onnxruntime (default 2). */
@@ -35,22 +35,26 @@ export class OnnxDecoder {
     readonly shape: KvShape,
   ) {}
 
-  static async load(modelPath: string, shape: KvShape, options: DecoderSessionOptions = {}): Promise<OnnxDecoder> {
+  static async load(
+    modelPath: string,
+    shape: KvShape,
+    options: DecoderSessionOptions = {},
+  ): Promise<OnnxDecoder> {
     const session = await ort.InferenceSession.create(modelPath, {
       intraOpNumThreads: options.threads ?? 2,
       // One graph at a time: parallel execution only adds thread contention on few cores.
       interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
     });
-    const missing = ['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key'].filter(
+    const missing = ["input_ids", "attention_mask", "position_ids", "past_key_values.0.key"].filter(
       (n) => !session.inputNames.includes(n),
     );
     const layers = session.inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
-    if (missing.length > 0 || layers !== shape.numLayers || !session.outputNames.includes('logits')) {
+    if (missing.length > 0 || layers !== shape.numLayers || !session.outputNames.includes("logits")) {
       await session.release();
       throw new Error(
-        `${modelPath} does not follow the decoder contract (missing ${missing.join(', ') || 'nothing'}; ${layers} cache layers, config says ${shape.numLayers})`,
+        `${modelPath} does not follow the decoder contract (missing ${missing.join(", ") || "nothing"}; ${layers} cache layers, config says ${shape.numLayers})`,
       );
     }
     return new OnnxDecoder(session, shape);
@@ -72,14 +76,14 @@ export class OnnxDecoder {
     }
     const { kvHeads, headDim, numLayers } = this.shape;
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [batch, seq]),
-      attention_mask: new ort.Tensor('int64', mask, [batch, total]),
-      position_ids: new ort.Tensor('int64', positions, [batch, seq]),
+      input_ids: new ort.Tensor("int64", ids, [batch, seq]),
+      attention_mask: new ort.Tensor("int64", mask, [batch, total]),
+      position_ids: new ort.Tensor("int64", positions, [batch, seq]),
     };
     for (let l = 0; l < numLayers; l++) {
       const dims = [batch, kvHeads, past.length, headDim];
-      feeds[`past_key_values.${l}.key`] = new ort.Tensor('float32', past.tensors[2 * l]!, dims);
-      feeds[`past_key_values.${l}.value`] = new ort.Tensor('float32', past.tensors[2 * l + 1]!, dims);
+      feeds[`past_key_values.${l}.key`] = new ort.Tensor("float32", past.tensors[2 * l]!, dims);
+      feeds[`past_key_values.${l}.value`] = new ort.Tensor("float32", past.tensors[2 * l + 1]!, dims);
     }
     const out = await this.session.run(feeds);
     const logitsTensor = out.logits as ort.Tensor;
@@ -90,7 +94,8 @@ export class OnnxDecoder {
       logits = all;
     } else {
       logits = new Float32Array(batch * vocab);
-      for (let b = 0; b < batch; b++) logits.set(all.subarray((b * seq + seq - 1) * vocab, (b * seq + seq) * vocab), b * vocab);
+      for (let b = 0; b < batch; b++)
+        logits.set(all.subarray((b * seq + seq - 1) * vocab, (b * seq + seq) * vocab), b * vocab);
     }
     const present: Float32Array[] = [];
     for (let l = 0; l < numLayers; l++) {

@@ -3,9 +3,9 @@
  * context fitting) and to train (labelled examples) so the two can never disagree on format.
  * Everything is derived from the bundle's own chat template and tokenizer: no hard-coded ChatML.
  */
-import { Template } from '@huggingface/jinja';
-import { type TokenizerBundle, chatTemplateSource, loadTokenizerBundle, specialTokenText } from './bundle';
-import type { ChatMessage } from './types';
+import { Template } from "@huggingface/jinja";
+import { chatTemplateSource, loadTokenizerBundle, specialTokenText, type TokenizerBundle } from "./bundle";
+import type { ChatMessage } from "./types";
 
 export const IGNORE_INDEX = -100;
 
@@ -23,7 +23,7 @@ export interface FittedPrompt {
 }
 
 // Unlikely to occur in real text and tokenized without touching the template's own markup.
-const PROBE = 'zqxjPROBEzqxj';
+const PROBE = "zqxjPROBEzqxj";
 
 export class ChatFormat {
   readonly bundle: TokenizerBundle;
@@ -40,14 +40,14 @@ export class ChatFormat {
     this.bundle = bundle;
     this.template = new Template(chatTemplateSource(bundle.tokenizerConfig));
     this.templateVars = {};
-    for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
+    for (const key of ["bos_token", "eos_token", "unk_token", "pad_token"]) {
       const text = specialTokenText(bundle.tokenizerConfig, key);
       if (text !== undefined) this.templateVars[key] = text;
     }
     this.specialIds = new Set(
       [...bundle.tokenizer.get_added_tokens_decoder().values()].filter((t) => t.special).map((t) => t.id),
     );
-    const eosText = specialTokenText(bundle.tokenizerConfig, 'eos_token');
+    const eosText = specialTokenText(bundle.tokenizerConfig, "eos_token");
     const eosFromTokenizer = eosText === undefined ? undefined : bundle.tokenizer.token_to_id(eosText);
     const configured = bundle.generationConfig.eos_token_id;
     const eosIds = configured === undefined ? [] : Array.isArray(configured) ? configured : [configured];
@@ -77,8 +77,11 @@ export class ChatFormat {
   }
 
   decode(ids: number[], skipSpecialTokens = true): string {
-    if (ids.length === 0) return '';
-    return this.bundle.tokenizer.decode(ids, { skip_special_tokens: skipSpecialTokens, clean_up_tokenization_spaces: false });
+    if (ids.length === 0) return "";
+    return this.bundle.tokenizer.decode(ids, {
+      skip_special_tokens: skipSpecialTokens,
+      clean_up_tokenization_spaces: false,
+    });
   }
 
   isSpecial(id: number): boolean {
@@ -96,12 +99,12 @@ export class ChatFormat {
    */
   fitToContext(messages: ChatMessage[], maxTokens: number): FittedPrompt {
     let systemCount = 0;
-    while (systemCount < messages.length && messages[systemCount]!.role === 'system') systemCount++;
+    while (systemCount < messages.length && messages[systemCount]!.role === "system") systemCount++;
     const system = messages.slice(0, systemCount);
     const history = messages.slice(systemCount);
     // Candidate cut points: 0 and every user turn; the last turn is always kept.
     const cuts = [0];
-    for (let i = 1; i < history.length; i++) if (history[i]!.role === 'user') cuts.push(i);
+    for (let i = 1; i < history.length; i++) if (history[i]!.role === "user") cuts.push(i);
     if (history.length > 0 && cuts[cuts.length - 1] !== history.length - 1) cuts.push(history.length - 1);
     const encodeFrom = (cut: number) => this.encodeChat([...system, ...history.slice(cut)]);
 
@@ -140,7 +143,7 @@ export class ChatFormat {
     const inputIds = this.encodeChat(messages, false);
     const labels = new Array<number>(inputIds.length).fill(IGNORE_INDEX);
     for (let i = 0; i < messages.length; i++) {
-      if (messages[i]!.role !== 'assistant') continue;
+      if (messages[i]!.role !== "assistant") continue;
       const start = commonPrefixLength(this.encodeChat(messages.slice(0, i), true), inputIds);
       const end = commonPrefixLength(this.encodeChat(messages.slice(0, i + 1), false), inputIds);
       // Learn up to and including the turn's closing stop token; template whitespace after it is not content.
@@ -159,7 +162,7 @@ export class ChatFormat {
   /** Raw document for continued pre-training: every token learned, eos appended as a document boundary. */
   buildDocumentExample(text: string, options: { maxTokens?: number } = {}): TrainingExample {
     const ids = this.encode(text);
-    const bosText = specialTokenText(this.bundle.tokenizerConfig, 'bos_token');
+    const bosText = specialTokenText(this.bundle.tokenizerConfig, "bos_token");
     const bosId = bosText === undefined ? undefined : this.bundle.tokenizer.token_to_id(bosText);
     if (this.bundle.tokenizerConfig.add_bos_token === true && bosId !== undefined) ids.unshift(bosId);
     if (this.eosTokenId !== undefined) ids.push(this.eosTokenId);
@@ -172,8 +175,8 @@ export class ChatFormat {
     try {
       rendered = this.render(
         [
-          { role: 'user', content: 'Hi' },
-          { role: 'assistant', content: PROBE },
+          { role: "user", content: "Hi" },
+          { role: "assistant", content: PROBE },
         ],
         false,
       );

@@ -30,7 +30,7 @@ export function argmax(logits: Float32Array): number {
 export function sampleFromLogits(logits: Float32Array, random: () => number): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-  if (max === -Infinity) throw new Error('all logits are -Infinity: nothing to sample');
+  if (max === -Infinity) throw new Error("all logits are -Infinity: nothing to sample");
   let sum = 0;
   const weights = new Float64Array(logits.length);
   for (let i = 0; i < logits.length; i++) {

@@ -1,10 +1,10 @@
 /** One request's decoding state: its ids, processors, sampler, stopping rules and output stream. */
-import { ChunkStream } from './generation-stream';
-import type { LogitsProcessor, SequenceView } from './logits-processors';
-import type { Sampler } from './sampler';
-import { StopStringMatcher, type TokenStopSettings, checkTokenStop } from './stopping-criteria';
-import { IncrementalDetokenizer, type TokenDecoder } from './text-streamer';
-import type { FinishReason } from './types';
+import { ChunkStream } from "./generation-stream";
+import type { LogitsProcessor, SequenceView } from "./logits-processors";
+import type { Sampler } from "./sampler";
+import { checkTokenStop, StopStringMatcher, type TokenStopSettings } from "./stopping-criteria";
+import { IncrementalDetokenizer, type TokenDecoder } from "./text-streamer";
+import type { FinishReason } from "./types";
 
 export interface SequenceSetup {
   promptIds: number[];
@@ -65,17 +65,17 @@ export class Sequence implements SequenceView {
     this.tokenIds.push(tokenId);
     for (const p of this.setup.processors) p.onToken?.(this);
     let reason = checkTokenStop(this.setup.stopping, tokenId, this.generatedCount, this.tokenIds.length);
-    let text = '';
+    let text = "";
     if (!this.setup.stopping.stopTokenIds.has(tokenId)) {
       const released = this.stopMatcher.push(this.detokenizer.push(tokenId));
       text = released.text;
-      if (released.stopped) reason = 'stop';
+      if (released.stopped) reason = "stop";
     }
     if (reason !== undefined && !this.stopMatcher.isStopped) {
       // Ending: release held-back bytes/text, which may still complete a stop string.
       const tail = this.stopMatcher.push(this.detokenizer.flush());
       text += tail.text;
-      if (tail.stopped) reason = 'stop';
+      if (tail.stopped) reason = "stop";
       else text += this.stopMatcher.flush();
     }
     this.stream.push({ text, tokenId });
@@ -97,7 +97,7 @@ export class Sequence implements SequenceView {
 
   fail(error: unknown): void {
     if (this.isFinished) return;
-    this.finishReason = 'cancelled';
+    this.finishReason = "cancelled";
     this.stream.fail(error);
   }
 }

@@ -1,5 +1,5 @@
 /** Decides when a sequence is finished: stop token ids, token budgets, stop strings. */
-import type { FinishReason } from './types';
+import type { FinishReason } from "./types";
 
 export interface TokenStopSettings {
   stopTokenIds: ReadonlySet<number>;
@@ -15,8 +15,8 @@ export function checkTokenStop(
   generatedCount: number,
   totalCount: number,
 ): FinishReason | undefined {
-  if (s.stopTokenIds.has(lastTokenId)) return 'stop';
-  if (generatedCount >= s.maxNewTokens || totalCount >= s.maxTotalTokens) return 'length';
+  if (s.stopTokenIds.has(lastTokenId)) return "stop";
+  if (generatedCount >= s.maxNewTokens || totalCount >= s.maxTotalTokens) return "length";
   return undefined;
 }
 
@@ -25,7 +25,7 @@ export function checkTokenStop(
  * so released text never contains (part of) a stop string.
  */
 export class StopStringMatcher {
-  private text = '';
+  private text = "";
   private released = 0;
   private stopped = false;
   private readonly stops: string[];
@@ -40,7 +40,7 @@ export class StopStringMatcher {
 
   /** Adds text; returns the part that is now safe to show. After a match, returns text up to the stop string. */
   push(delta: string): { text: string; stopped: boolean } {
-    if (this.stopped) return { text: '', stopped: true };
+    if (this.stopped) return { text: "", stopped: true };
     this.text += delta;
     if (this.stops.length === 0) return { text: this.release(this.text.length), stopped: false };
     let matchAt = -1;
@@ -59,7 +59,7 @@ export class StopStringMatcher {
 
   /** Releases whatever is held back (the stream ended without completing a stop string). */
   flush(): string {
-    return this.stopped ? '' : this.release(this.text.length);
+    return this.stopped ? "" : this.release(this.text.length);
   }
 
   /** Everything released so far (the final answer text). */
@@ -83,7 +83,7 @@ export class StopStringMatcher {
   }
 
   private release(upTo: number): string {
-    if (upTo <= this.released) return '';
+    if (upTo <= this.released) return "";
     const out = this.text.slice(this.released, upTo);
     this.released = upTo;
     return out;

@@ -9,7 +9,7 @@ export interface TokenDecoder {
   decode(ids: number[]): string;
 }
 
-const REPLACEMENT = '\uFFFD';
+const REPLACEMENT = "\uFFFD";
 
 export class IncrementalDetokenizer {
   private readonly ids: number[] = [];
@@ -25,7 +25,7 @@ export class IncrementalDetokenizer {
     this.ids.push(id);
     const prefixText = this.decodeRange(this.prefixOffset, this.readOffset);
     const fullText = this.decodeRange(this.prefixOffset, this.ids.length);
-    if (fullText.length <= prefixText.length || fullText.endsWith(REPLACEMENT)) return '';
+    if (fullText.length <= prefixText.length || fullText.endsWith(REPLACEMENT)) return "";
     this.prefixOffset = this.readOffset;
     this.readOffset = this.ids.length;
     return fullText.slice(prefixText.length);
@@ -33,7 +33,7 @@ export class IncrementalDetokenizer {
 
   /** At the end of generation: whatever is still held back (may contain U+FFFD if truly invalid). */
   flush(): string {
-    if (this.readOffset >= this.ids.length) return '';
+    if (this.readOffset >= this.ids.length) return "";
     const prefixText = this.decodeRange(this.prefixOffset, this.readOffset);
     const fullText = this.decodeRange(this.prefixOffset, this.ids.length);
     this.prefixOffset = this.readOffset = this.ids.length;
@@ -41,6 +41,6 @@ export class IncrementalDetokenizer {
   }
 
   private decodeRange(from: number, to: number): string {
-    return to > from ? this.decoder.decode(this.ids.slice(from, to)) : '';
+    return to > from ? this.decoder.decode(this.ids.slice(from, to)) : "";
   }
 }

@@ -39,7 +39,7 @@ export interface GenerateIdsRequest extends SamplingOptions {
   signal?: AbortSignal;
 }
 
-export type FinishReason = 'stop' | 'length' | 'cancelled';
+export type FinishReason = "stop" | "length" | "cancelled";
 
 /** One streamed step: the token generated and the text it released (may be '' while a character or a possible stop string is incomplete). */
 export interface GenerationChunk {

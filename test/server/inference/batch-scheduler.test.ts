@@ -2,12 +2,12 @@
  * Continuous batching against a fake decoder whose "KV cache" stores token ids, so any mistake in
  * padding, masks, positions, merging or splitting changes the output (or trips an assertion).
  */
-import { describe, expect, it } from 'vitest';
-import { BatchScheduler, type DecoderModel } from '../../../server/inference/batch-scheduler';
-import { KvCache } from '../../../server/inference/kv-cache';
-import type { ForwardInput, ForwardOutput } from '../../../server/inference/onnx-decoder';
-import { GreedySampler } from '../../../server/inference/sampler';
-import { Sequence } from '../../../server/inference/sequence';
+import { describe, expect, it } from "vitest";
+import { BatchScheduler, type DecoderModel } from "../../../server/inference/batch-scheduler";
+import { KvCache } from "../../../server/inference/kv-cache";
+import type { ForwardInput, ForwardOutput } from "../../../server/inference/onnx-decoder";
+import { GreedySampler } from "../../../server/inference/sampler";
+import { Sequence } from "../../../server/inference/sequence";
 
 const VOCAB = 40;
 const STOP = 0;
@@ -35,7 +35,8 @@ class FakeDecoder implements DecoderModel {
         keys[b * total + p] = past.tensors[0]![b * past.length + p]!;
         reals[b * total + p] = real;
       }
-      if (input.firstPosition[b] !== history.length) throw new Error(`row ${b}: position ${input.firstPosition[b]} but ${history.length} cached`);
+      if (input.firstPosition[b] !== history.length)
+        throw new Error(`row ${b}: position ${input.firstPosition[b]} but ${history.length} cached`);
       for (let s = 0; s < seq; s++) {
         history.push(Number(input.inputIds[b * seq + s]));
         keys[b * total + past.length + s] = history.at(-1)!;
@@ -58,12 +59,14 @@ function makeSequence(promptIds: number[], maxNewTokens: number, signal?: AbortS
     sampler: new GreedySampler(),
     stopping: { stopTokenIds: new Set([STOP]), maxNewTokens, maxTotalTokens: 1000 },
     stopStrings: [],
-    decoder: { decode: (ids) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join('') },
+    decoder: { decode: (ids) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join("") },
     signal,
   });
 }
 
-const prompts = Array.from({ length: 7 }, (_, i) => Array.from({ length: 3 + ((i * 5) % 11) }, (_, j) => 1 + ((i * 13 + j * 7) % (VOCAB - 1))));
+const prompts = Array.from({ length: 7 }, (_, i) =>
+  Array.from({ length: 3 + ((i * 5) % 11) }, (_, j) => 1 + ((i * 13 + j * 7) % (VOCAB - 1))),
+);
 
 async function runAlone(prompt: number[], maxNew: number) {
   const scheduler = new BatchScheduler(new FakeDecoder(), { prefillChunkTokens: 4 });
@@ -72,8 +75,8 @@ async function runAlone(prompt: number[], maxNew: number) {
   return s.stream.result;
 }
 
-describe('BatchScheduler', () => {
-  it('gives every sequence the same tokens batched as alone, with staggered arrivals', async () => {
+describe("BatchScheduler", () => {
+  it("gives every sequence the same tokens batched as alone, with staggered arrivals", async () => {
     const maxNew = (i: number) => 5 + ((i * 3) % 9);
     const alone = await Promise.all(prompts.map((p, i) => runAlone(p, maxNew(i))));
     const model = new FakeDecoder();
@@ -88,13 +91,13 @@ describe('BatchScheduler', () => {
     const batched = await Promise.all(results);
     expect(batched).toEqual(alone);
     expect(Math.max(...model.calls.filter((c) => c.seq === 1).map((c) => c.batch))).toBe(3);
-    expect(alone.some((r) => r.finishReason === 'stop')).toBe(true);
-    expect(alone.some((r) => r.finishReason === 'length')).toBe(true);
+    expect(alone.some((r) => r.finishReason === "stop")).toBe(true);
+    expect(alone.some((r) => r.finishReason === "length")).toBe(true);
     await scheduler.whenIdle();
     expect(scheduler.pending).toBe(0);
   });
 
-  it('streams one chunk per token whose texts add up to the result', async () => {
+  it("streams one chunk per token whose texts add up to the result", async () => {
     const scheduler = new BatchScheduler(new FakeDecoder());
     const s = makeSequence(prompts[0]!, 12);
     scheduler.submit(s);
@@ -102,12 +105,12 @@ describe('BatchScheduler', () => {
     for await (const c of s.stream) chunks.push(c);
     const result = await s.stream.result;
     expect(chunks.map((c) => c.tokenId)).toEqual(result.tokenIds);
-    expect(chunks.map((c) => c.text).join('')).toBe(result.text);
+    expect(chunks.map((c) => c.text).join("")).toBe(result.text);
     expect(result.completionTokens).toBe(result.tokenIds.length);
     expect(result.promptTokens).toBe(prompts[0]!.length);
   });
 
-  it('cancels on abort and when the consumer stops iterating, without disturbing the others', async () => {
+  it("cancels on abort and when the consumer stops iterating, without disturbing the others", async () => {
     const scheduler = new BatchScheduler(new FakeDecoder());
     const controller = new AbortController();
     const longPrompt = [5, 6, 7];
@@ -119,24 +122,28 @@ describe('BatchScheduler', () => {
     let n = 0;
     for await (const _ of abandoned.stream) if (++n === 3) break;
     controller.abort();
-    const [a, b, c] = await Promise.all([aborted.stream.result, abandoned.stream.result, other.stream.result]);
-    expect(a.finishReason).toBe('cancelled');
-    expect(b.finishReason).toBe('cancelled');
+    const [a, b, c] = await Promise.all([
+      aborted.stream.result,
+      abandoned.stream.result,
+      other.stream.result,
+    ]);
+    expect(a.finishReason).toBe("cancelled");
+    expect(b.finishReason).toBe("cancelled");
     expect(c).toEqual(expected);
     await scheduler.whenIdle();
   });
 
-  it('fails the active sequences when the model throws, then keeps serving', async () => {
+  it("fails the active sequences when the model throws, then keeps serving", async () => {
     const model = new FakeDecoder();
     const scheduler = new BatchScheduler(model);
     const original = model.forward.bind(model);
     model.forward = async (input) => {
-      if (input.seq === 1) throw new Error('boom');
+      if (input.seq === 1) throw new Error("boom");
       return original(input);
     };
     const s = makeSequence([1, 2, 3], 5);
     scheduler.submit(s);
-    await expect(s.stream.result).rejects.toThrow('boom');
+    await expect(s.stream.result).rejects.toThrow("boom");
     model.forward = original;
     const t = makeSequence([1, 2, 3], 5);
     scheduler.submit(t);

@@ -1,16 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { KvCache } from '../../../server/inference/kv-cache';
+import { describe, expect, it } from "vitest";
+import { KvCache } from "../../../server/inference/kv-cache";
 
 const shape = { numLayers: 1, kvHeads: 2, headDim: 1 };
 /** Cache whose value at (row, head, pos) is row*100 + head*10 + pos. */
 function numbered(batch: number, length: number): KvCache {
   const t = new Float32Array(batch * 2 * length);
-  for (let b = 0; b < batch; b++) for (let h = 0; h < 2; h++) for (let p = 0; p < length; p++) t[(b * 2 + h) * length + p] = b * 100 + h * 10 + p;
+  for (let b = 0; b < batch; b++)
+    for (let h = 0; h < 2; h++)
+      for (let p = 0; p < length; p++) t[(b * 2 + h) * length + p] = b * 100 + h * 10 + p;
   return new KvCache(shape, batch, length, [t, t.slice()]);
 }
 
-describe('KvCache.gather', () => {
-  it('right-aligns kept positions and left-pads with zeros (merge)', () => {
+describe("KvCache.gather", () => {
+  it("right-aligns kept positions and left-pads with zeros (merge)", () => {
     const a = numbered(2, 3);
     const b = numbered(1, 5);
     const merged = KvCache.gather(shape, [
@@ -24,7 +26,7 @@ describe('KvCache.gather', () => {
     expect([...merged.tensors[1]!.subarray(10, 15)]).toEqual([0, 1, 2, 3, 4]); // row 1 = b row 0 head 0
   });
 
-  it('drops finished rows and all-padding columns (split)', () => {
+  it("drops finished rows and all-padding columns (split)", () => {
     const c = numbered(3, 4);
     const kept = KvCache.gather(shape, [{ cache: c, row: 2, keep: 2 }]);
     expect(kept.length).toBe(2);

@@ -1,27 +1,33 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from "vitest";
 import {
+  buildLogitsProcessors,
+  kthLargest,
   NoRepeatNGramProcessor,
   RepetitionPenaltyProcessor,
   TemperatureProcessor,
   TopKProcessor,
   TopPProcessor,
-  buildLogitsProcessors,
-  kthLargest,
-} from '../../../server/inference/logits-processors';
-import { GreedySampler, MultinomialSampler, argmax, createRng, sampleFromLogits } from '../../../server/inference/sampler';
+} from "../../../server/inference/logits-processors";
+import {
+  argmax,
+  createRng,
+  GreedySampler,
+  MultinomialSampler,
+  sampleFromLogits,
+} from "../../../server/inference/sampler";
 
 const seq = (ids: number[], promptLength = ids.length) => ({ tokenIds: ids, promptLength });
 const logitsOf = (...v: number[]) => Float32Array.from(v);
 
-describe('logits processors', () => {
-  it('temperature divides logits', () => {
+describe("logits processors", () => {
+  it("temperature divides logits", () => {
     const l = logitsOf(2, -4, 1);
     new TemperatureProcessor(0.5).apply(l);
     expect([...l]).toEqual([4, -8, 2]);
     expect(() => new TemperatureProcessor(0)).toThrow();
   });
 
-  it('top-k keeps the k largest (and ties)', () => {
+  it("top-k keeps the k largest (and ties)", () => {
     const l = logitsOf(1, 5, 3, 5, 0);
     new TopKProcessor(2).apply(l);
     expect([...l]).toEqual([-Infinity, 5, -Infinity, 5, -Infinity]);
@@ -31,7 +37,7 @@ describe('logits processors', () => {
     expect(kthLargest(Float32Array.from([9, 1, 7, 3, 8]), 2)).toBe(8);
   });
 
-  it('top-p keeps the smallest head reaching p', () => {
+  it("top-p keeps the smallest head reaching p", () => {
     // probs ~ [0.6439, 0.2369, 0.0871, 0.0321]
     const l = logitsOf(Math.log(0.64), Math.log(0.24), Math.log(0.08), Math.log(0.04));
     new TopPProcessor(0.8).apply(l);
@@ -44,7 +50,7 @@ describe('logits processors', () => {
     expect([...all]).toEqual([0, 0, 0]);
   });
 
-  it('repetition penalty divides positive and multiplies negative logits of seen tokens', () => {
+  it("repetition penalty divides positive and multiplies negative logits of seen tokens", () => {
     const p = new RepetitionPenaltyProcessor(2);
     const l = logitsOf(4, -4, 4, 1);
     p.apply(l, seq([0, 1, 1]));
@@ -56,7 +62,7 @@ describe('logits processors', () => {
     expect([...m]).toEqual([2, -8, 4, 0.5]);
   });
 
-  it('no-repeat n-gram bans tokens completing a seen n-gram', () => {
+  it("no-repeat n-gram bans tokens completing a seen n-gram", () => {
     const p = new NoRepeatNGramProcessor(3);
     const ids = [5, 6, 7, 1, 5, 6];
     const l = new Float32Array(8);
@@ -74,28 +80,41 @@ describe('logits processors', () => {
     expect(b[2]).toBe(-Infinity);
   });
 
-  it('builds the chain in transformers order and skips warpers when greedy', () => {
-    const names = (s: Parameters<typeof buildLogitsProcessors>[0]) => buildLogitsProcessors(s).map((p) => p.constructor.name);
-    const base = { temperature: 0.7, topK: 40, topP: 0.9, repetitionPenalty: 1.1, noRepeatNgramSize: 3, doSample: true };
+  it("builds the chain in transformers order and skips warpers when greedy", () => {
+    const names = (s: Parameters<typeof buildLogitsProcessors>[0]) =>
+      buildLogitsProcessors(s).map((p) => p.constructor.name);
+    const base = {
+      temperature: 0.7,
+      topK: 40,
+      topP: 0.9,
+      repetitionPenalty: 1.1,
+      noRepeatNgramSize: 3,
+      doSample: true,
+    };
     expect(names(base)).toEqual([
-      'RepetitionPenaltyProcessor',
-      'NoRepeatNGramProcessor',
-      'TemperatureProcessor',
-      'TopKProcessor',
-      'TopPProcessor',
+      "RepetitionPenaltyProcessor",
+      "NoRepeatNGramProcessor",
+      "TemperatureProcessor",
+      "TopKProcessor",
+      "TopPProcessor",
     ]);
-    expect(names({ ...base, doSample: false })).toEqual(['RepetitionPenaltyProcessor', 'NoRepeatNGramProcessor']);
-    expect(names({ temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, noRepeatNgramSize: 0, doSample: true })).toEqual([]);
+    expect(names({ ...base, doSample: false })).toEqual([
+      "RepetitionPenaltyProcessor",
+      "NoRepeatNGramProcessor",
+    ]);
+    expect(
+      names({ temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, noRepeatNgramSize: 0, doSample: true }),
+    ).toEqual([]);
   });
 });
 
-describe('samplers', () => {
-  it('argmax takes the first maximum', () => {
+describe("samplers", () => {
+  it("argmax takes the first maximum", () => {
     expect(argmax(logitsOf(1, 3, 3, 2))).toBe(1);
     expect(new GreedySampler().next(logitsOf(-1, -2))).toBe(0);
   });
 
-  it('seeded sampling is reproducible and never draws banned tokens', () => {
+  it("seeded sampling is reproducible and never draws banned tokens", () => {
     const l = logitsOf(0, -Infinity, 0, 0);
     const a = new MultinomialSampler(42);
     const b = new MultinomialSampler(42);
@@ -106,7 +125,7 @@ describe('samplers', () => {
     expect(new Set(drawsA).size).toBe(3);
   });
 
-  it('sampling follows the softmax distribution', () => {
+  it("sampling follows the softmax distribution", () => {
     const rng = createRng(7);
     const l = logitsOf(Math.log(0.7), Math.log(0.2), Math.log(0.1));
     const counts = [0, 0, 0];

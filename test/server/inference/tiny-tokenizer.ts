@@ -1,6 +1,6 @@
 /** A hand-made byte-level BPE tokenizer (GPT-2 style) with ChatML specials, for tests that need no model. */
-import { Tokenizer } from '@huggingface/tokenizers';
-import type { TokenizerBundle } from '../../../server/inference/bundle';
+import { Tokenizer } from "@huggingface/tokenizers";
+import type { TokenizerBundle } from "../../../server/inference/bundle";
 
 function bytesToUnicode(): string[] {
   const printable: number[] = [];
@@ -15,7 +15,7 @@ function bytesToUnicode(): string[] {
   return table;
 }
 
-export const SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
+export const SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"];
 export const CHATML_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
@@ -30,16 +30,16 @@ export function tinyTokenizerJson(): Record<string, unknown> {
     vocab[c] = SPECIALS.length + i;
   });
   const merges = [
-    ['Ġ', 't'],
-    ['h', 'e'],
-    ['Ġt', 'he'],
-    ['l', 'l'],
-    ['he', 'll'],
-    ['hell', 'o'],
+    ["Ġ", "t"],
+    ["h", "e"],
+    ["Ġt", "he"],
+    ["l", "l"],
+    ["he", "ll"],
+    ["hell", "o"],
   ];
   for (const [a, b] of merges) vocab[a! + b!] = Object.keys(vocab).length;
   return {
-    version: '1.0',
+    version: "1.0",
     truncation: null,
     padding: null,
     added_tokens: SPECIALS.map((content, id) => ({
@@ -52,11 +52,11 @@ export function tinyTokenizerJson(): Record<string, unknown> {
       special: true,
     })),
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: { type: "ByteLevel", add_prefix_space: true, trim_offsets: false, use_regex: true },
+    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
-      type: 'BPE',
+      type: "BPE",
       dropout: null,
       unk_token: null,
       continuing_subword_prefix: null,
@@ -69,11 +69,14 @@ export function tinyTokenizerJson(): Record<string, unknown> {
   };
 }
 
-export function tinyTokenizerBundle(chatTemplate = CHATML_TEMPLATE, extraConfig: Record<string, unknown> = {}): TokenizerBundle {
+export function tinyTokenizerBundle(
+  chatTemplate = CHATML_TEMPLATE,
+  extraConfig: Record<string, unknown> = {},
+): TokenizerBundle {
   const tokenizerConfig = {
     bos_token: null,
-    eos_token: '<|im_end|>',
-    pad_token: '<|endoftext|>',
+    eos_token: "<|im_end|>",
+    pad_token: "<|endoftext|>",
     clean_up_tokenization_spaces: false,
     chat_template: chatTemplate,
     ...extraConfig,
