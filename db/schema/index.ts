@@ -1,3 +1,4 @@
 export * from "./audit";
 export * from "./knowledge";
+export * from "./models";
 export * from "./users";
