@@ -1,4 +1,5 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const baseModelKinds = ["local", "starter", "hub"] as const;
@@ -39,7 +40,11 @@ export const models = pgTable(
     promotedAt: timestamp("promoted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("models_status_idx").on(t.status)],
+  (t) => [
+    index("models_status_idx").on(t.status),
+    // At most one model serves customers at a time.
+    uniqueIndex("models_one_production_idx").on(t.status).where(sql`status = 'production'`),
+  ],
 );
 
 export type Model = typeof models.$inferSelect;
