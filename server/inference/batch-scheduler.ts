@@ -23,6 +23,8 @@ export class BatchScheduler {
   private waiting: Sequence[] = [];
   /** Active sequences; index i is row i of `cache`. */
   private active: Sequence[] = [];
+  /** Taken from `waiting`, being prefilled, not yet in `active`. */
+  private admitting: Sequence[] = [];
   private cache: KvCache;
   private running = false;
   private idleWaiters: Array<() => void> = [];
@@ -40,7 +42,7 @@ export class BatchScheduler {
 
   /** Sequences waiting or generating. */
   get pending(): number {
-    return this.waiting.length + this.active.length;
+    return this.waiting.length + this.admitting.length + this.active.length;
   }
 
   submit(sequence: Sequence): void {
@@ -88,9 +90,9 @@ export class BatchScheduler {
   private async admitWaiting(): Promise<void> {
     const free = this.maxBatchSize - this.active.length;
     if (free <= 0 || this.waiting.length === 0) return;
-    const admitted = this.waiting.splice(0, free);
+    this.admitting = this.waiting.splice(0, free);
     const joined: Array<{ sequence: Sequence; cache: KvCache }> = [];
-    for (const sequence of admitted) {
+    for (const sequence of this.admitting) {
       try {
         const cache = await this.prefill(sequence);
         if (cache && !sequence.isFinished) joined.push({ sequence, cache });
@@ -98,6 +100,7 @@ export class BatchScheduler {
         sequence.fail(err);
       }
     }
+    this.admitting = [];
     if (joined.length === 0) return;
     const rows = [
       ...this.active.map((s, row) => ({ cache: this.cache, row, keep: s.cachedLength })),

@@ -153,7 +153,7 @@ export class InferenceEngine {
       processors: buildLogitsProcessors(settings),
       sampler: doSample ? new MultinomialSampler(request.seed ?? randomInt(2 ** 31)) : new GreedySampler(),
       stopping: {
-        stopTokenIds: this.format.stopTokenIds,
+        stopTokenIds: request.ignoreEos ? new Set<number>() : this.format.stopTokenIds,
         maxNewTokens: this.maxNewTokens(request),
         maxTotalTokens: this.maxContextTokens,
       },

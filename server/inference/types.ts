@@ -24,6 +24,8 @@ export interface SamplingOptions {
   seed?: number;
   /** Generation ends (finishReason 'stop') when the output contains any of these; the text is cut before it. */
   stop?: string[];
+  /** Keep generating past eos / end-of-turn ids (benchmarks, tests); only limits and stop strings end it. */
+  ignoreEos?: boolean;
 }
 
 export interface GenerateRequest extends SamplingOptions {
