@@ -2,3 +2,5 @@ export * from "./audit";
 export * from "./knowledge";
 export * from "./models";
 export * from "./users";
+export * from "./api-keys";
+export * from "./conversations";

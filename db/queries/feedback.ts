@@ -1,0 +1,194 @@
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import {
+  type FeedbackRating,
+  type FeedbackReason,
+  type Message,
+  type MessageFeedback,
+  messageFeedback,
+  messages,
+  type ReviewItem,
+  type ReviewItemKind,
+  type ReviewOutcome,
+  reviewItems,
+} from "../schema";
+
+/**
+ * Records a customer's rating of a bot answer (replacing an earlier one) and keeps the review queue
+ * in step: a thumbs-down opens (or updates) an item, a later thumbs-up withdraws it. One transaction.
+ */
+export async function saveFeedback(
+  db: Db,
+  input: {
+    messageId: string;
+    conversationId: string;
+    rating: FeedbackRating;
+    reason: FeedbackReason | null;
+    correction: string | null;
+  },
+): Promise<MessageFeedback> {
+  return db.transaction(async (tx) => {
+    const values = {
+      rating: input.rating,
+      reason: input.rating === "down" ? input.reason : null,
+      correction: input.rating === "down" ? input.correction : null,
+    };
+    const [feedback] = await tx
+      .insert(messageFeedback)
+      .values({ ...values, messageId: input.messageId, conversationId: input.conversationId })
+      .onConflictDoUpdate({ target: messageFeedback.messageId, set: { ...values, updatedAt: sql`now()` } })
+      .returning();
+    if (!feedback) throw new Error("feedback upsert returned nothing");
+    const openForMessage = and(eq(reviewItems.messageId, input.messageId), eq(reviewItems.status, "open"));
+    if (input.rating === "up") {
+      await tx.delete(reviewItems).where(openForMessage);
+      return feedback;
+    }
+    const kind: ReviewItemKind = values.correction ? "correction" : "rating";
+    const updated = await tx
+      .update(reviewItems)
+      .set({ kind, feedbackId: feedback.id })
+      .where(openForMessage)
+      .returning({ id: reviewItems.id });
+    if (updated.length === 0)
+      await tx.insert(reviewItems).values({
+        kind,
+        conversationId: input.conversationId,
+        messageId: input.messageId,
+        feedbackId: feedback.id,
+      });
+    return feedback;
+  });
+}
+
+export async function listFeedbackForConversation(
+  db: Db,
+  conversationId: string,
+): Promise<MessageFeedback[]> {
+  return db.select().from(messageFeedback).where(eq(messageFeedback.conversationId, conversationId));
+}
+
+/** Opens an escalation item unless the conversation already has an open one. */
+export async function openEscalationItem(db: Db, conversationId: string): Promise<void> {
+  const [existing] = await db
+    .select({ id: reviewItems.id })
+    .from(reviewItems)
+    .where(
+      and(
+        eq(reviewItems.conversationId, conversationId),
+        eq(reviewItems.kind, "escalation"),
+        eq(reviewItems.status, "open"),
+      ),
+    );
+  if (!existing) await db.insert(reviewItems).values({ kind: "escalation", conversationId });
+}
+
+export async function findReviewItem(db: Db, id: string): Promise<ReviewItem | undefined> {
+  const [row] = await db.select().from(reviewItems).where(eq(reviewItems.id, id));
+  return row;
+}
+
+export async function listReviewItemsForConversation(db: Db, conversationId: string): Promise<ReviewItem[]> {
+  return db
+    .select()
+    .from(reviewItems)
+    .where(eq(reviewItems.conversationId, conversationId))
+    .orderBy(asc(reviewItems.createdAt));
+}
+
+export type ReviewQueueEntry = {
+  item: ReviewItem;
+  feedback: MessageFeedback | null;
+  /** The rated bot answer. */
+  answer: Message | null;
+  /** The customer's message the answer replied to (for a rating) or their last message (escalation). */
+  question: Message | null;
+};
+
+/** Open items, oldest first (first in, first reviewed), with what a reviewer needs to decide. */
+export async function listOpenReviewItems(
+  db: Db,
+  params: { kinds?: ReviewItemKind[]; limit: number },
+): Promise<ReviewQueueEntry[]> {
+  const items = await db
+    .select()
+    .from(reviewItems)
+    .where(
+      and(
+        eq(reviewItems.status, "open"),
+        params.kinds?.length ? inArray(reviewItems.kind, params.kinds) : undefined,
+      ),
+    )
+    .orderBy(asc(reviewItems.createdAt), asc(reviewItems.id))
+    .limit(params.limit);
+  return Promise.all(items.map((item) => describeReviewItem(db, item)));
+}
+
+export async function countOpenReviewItems(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reviewItems)
+    .where(eq(reviewItems.status, "open"));
+  return row?.n ?? 0;
+}
+
+export async function describeReviewItem(db: Db, item: ReviewItem): Promise<ReviewQueueEntry> {
+  const [feedback] = item.feedbackId
+    ? await db.select().from(messageFeedback).where(eq(messageFeedback.id, item.feedbackId))
+    : [];
+  const [answer] = item.messageId
+    ? await db.select().from(messages).where(eq(messages.id, item.messageId))
+    : [];
+  const before = answer
+    ? sql`${messages.createdAt} <= ${answer.createdAt.toISOString()}::timestamptz`
+    : undefined;
+  const [question] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, item.conversationId), eq(messages.role, "user"), before))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  return { item, feedback: feedback ?? null, answer: answer ?? null, question: question ?? null };
+}
+
+/**
+ * Closes an open item. Returns undefined when it was not open any more (another reviewer was
+ * faster), so callers can roll back what they did for it.
+ */
+export async function closeReviewItem(
+  db: Db,
+  id: string,
+  close: { outcome: ReviewOutcome; pairId?: string | null; actorId: string | null },
+): Promise<ReviewItem | undefined> {
+  const [row] = await db
+    .update(reviewItems)
+    .set({
+      status: close.outcome === "dismissed" ? "dismissed" : "resolved",
+      outcome: close.outcome,
+      pairId: close.pairId ?? null,
+      resolvedBy: close.actorId,
+      resolvedAt: sql`now()`,
+    })
+    .where(and(eq(reviewItems.id, id), eq(reviewItems.status, "open")))
+    .returning();
+  return row;
+}
+
+/** Closes every open item of a conversation (when staff mark the whole conversation resolved). */
+export async function closeConversationReviewItems(
+  db: Db,
+  conversationId: string,
+  actorId: string | null,
+): Promise<number> {
+  const rows = await db
+    .update(reviewItems)
+    .set({
+      status: "resolved",
+      outcome: "conversation_resolved",
+      resolvedBy: actorId,
+      resolvedAt: sql`now()`,
+    })
+    .where(and(eq(reviewItems.conversationId, conversationId), eq(reviewItems.status, "open")))
+    .returning({ id: reviewItems.id });
+  return rows.length;
+}
