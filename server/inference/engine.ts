@@ -107,7 +107,9 @@ export class InferenceEngine {
   /** Runs one tiny generation so the first real request does not pay for graph initialisation. */
   async warmUp(): Promise<void> {
     await this.generateFromIds({
-      promptIds: this.format.encodeChat([{ role: "user", content: "Hi" }]),
+      promptIds: this.format.hasChatTemplate
+        ? this.format.encodeChat([{ role: "user", content: "Hi" }])
+        : this.format.encode("Hi"),
       maxNewTokens: 2,
       temperature: 0,
     }).result;

@@ -112,7 +112,10 @@ export class NoRepeatNGramProcessor implements LogitsProcessor {
     for (let end = Math.max(this.indexed + 1, this.n); end <= ids.length; end++) {
       const key = ids.slice(end - this.n, end - 1).join(",");
       let set = this.followers.get(key);
-      if (!set) this.followers.set(key, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.followers.set(key, set);
+      }
       set.add(ids[end - 1]!);
     }
     this.indexed = Math.max(this.indexed, ids.length);

@@ -32,13 +32,16 @@ export class ChatFormat {
   /** Ids that end generation: generation_config eos ids + tokenizer eos + end of turn. */
   readonly stopTokenIds: ReadonlySet<number>;
   readonly eosTokenId: number | undefined;
-  private readonly template: Template;
+  /** Undefined when the bundle has no chat_template: raw-id generation still works, chat rendering throws. */
+  private readonly template: Template | undefined;
   private readonly templateVars: Record<string, unknown>;
   private readonly specialIds: ReadonlySet<number>;
 
   constructor(bundle: TokenizerBundle) {
     this.bundle = bundle;
-    this.template = new Template(chatTemplateSource(bundle.tokenizerConfig));
+    this.template = bundle.tokenizerConfig.chat_template
+      ? new Template(chatTemplateSource(bundle.tokenizerConfig))
+      : undefined;
     this.templateVars = {};
     for (const key of ["bos_token", "eos_token", "unk_token", "pad_token"]) {
       const text = specialTokenText(bundle.tokenizerConfig, key);
@@ -59,11 +62,16 @@ export class ChatFormat {
     this.stopTokenIds = stops;
   }
 
+  get hasChatTemplate(): boolean {
+    return this.template !== undefined;
+  }
+
   static async load(dir: string): Promise<ChatFormat> {
     return new ChatFormat(await loadTokenizerBundle(dir));
   }
 
   render(messages: ChatMessage[], addGenerationPrompt: boolean): string {
+    if (!this.template) throw new Error("this bundle has no chat_template in tokenizer_config.json");
     return this.template.render({
       ...this.templateVars,
       messages: messages.map((m) => ({ role: m.role, content: m.content })),

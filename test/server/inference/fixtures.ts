@@ -43,7 +43,7 @@ async function trainerKey(): Promise<string> {
   const hash = createHash("sha256").update(FIXTURE_VERSION);
   const dir = join(REPO, "trainer");
   for (const name of (await readdir(dir)).sort()) {
-    if (name.endsWith(".py")) hash.update(name).update(await readFile(join(dir, name), 'utf8'));
+    if (name.endsWith(".py")) hash.update(name).update(await readFile(join(dir, name), "utf8"));
   }
   return hash.digest("hex").slice(0, 12);
 }
