@@ -1,7 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { queryRows } from "./knowledge-keys";
 
-export const healthIssues = ["near_duplicate", "conflict", "empty_field", "overlong_field", "approved_without_product"] as const;
+export const healthIssues = [
+  "near_duplicate",
+  "conflict",
+  "empty_field",
+  "overlong_field",
+  "approved_without_product",
+] as const;
 export type HealthIssue = (typeof healthIssues)[number];
 
 /** Limits past which a field is "over-long" for training: answers should be short and factual. */
@@ -47,8 +54,8 @@ export async function getHealthReport(db: Db): Promise<HealthReport> {
     ],
     sql`, `,
   );
-  const result = await db.execute<HealthReport>(sql`select ${columns} from knowledge_pairs p`);
-  const row = result.rows[0];
+  const result = await queryRows<HealthReport>(db, sql`select ${columns} from knowledge_pairs p`);
+  const row = result[0];
   return {
     near_duplicate: Number(row?.near_duplicate ?? 0),
     conflict: Number(row?.conflict ?? 0),

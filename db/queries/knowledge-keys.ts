@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
 import type { ContextMessage } from "../schema";
 
 /** Lower-cased, whitespace-collapsed text: what "the same question" means for exact duplicates. */
@@ -23,4 +25,21 @@ export function answerHash(answer: string): string {
 /** Newline-joined variants: the text column the full-text and trigram indexes cover. */
 export function variantsText(variants: string[]): string {
   return variants.join("\n");
+}
+
+/** Rows of a raw SQL query; PGlite and node-postgres both answer `{ rows }`. */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+// A word-similarity threshold (default 0.6) low enough for a typo or two per query.
+const TYPO_THRESHOLD = sql`set local pg_trgm.word_similarity_threshold = 0.5`;
+
+/** Rows of a text-search query, run in a transaction whose trigram threshold tolerates typos. */
+export function searchRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(TYPO_THRESHOLD);
+    return queryRows<T>(tx as unknown as Db, query);
+  });
 }

@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import type { KnowledgeSource, KnowledgeStatus } from "../schema";
 import { idList } from "./knowledge";
 import { type HealthIssue, healthCondition } from "./knowledge-health";
+import { searchRows } from "./knowledge-keys";
 
 export type PairFilter = {
   /** Full-text search over question, variants and answer, plus trigram matching for typos. */
@@ -17,7 +18,13 @@ export type PairFilter = {
   ids?: string[];
 };
 
-export const pairSorts = ["updated_desc", "updated_asc", "created_desc", "question_asc", "relevance"] as const;
+export const pairSorts = [
+  "updated_desc",
+  "updated_asc",
+  "created_desc",
+  "question_asc",
+  "relevance",
+] as const;
 export type PairSort = (typeof pairSorts)[number];
 
 /** `q` matches through the full-text index or (typos) the trigram indexes on question and variants. */
@@ -35,9 +42,17 @@ export function pairFilterWhere(filter: PairFilter): SQL {
   const parts: SQL[] = [sql`true`];
   const q = filter.q?.trim();
   if (q) parts.push(textMatch(q));
-  if (filter.status?.length) parts.push(sql`p.status in (${sql.join(filter.status.map((s) => sql`${s}`), sql`, `)})`);
+  if (filter.status?.length)
+    parts.push(
+      sql`p.status in (${sql.join(
+        filter.status.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
   if (filter.product !== undefined) {
-    parts.push(filter.product === "" ? sql`coalesce(p.product, '') = ''` : sql`p.product = ${filter.product}`);
+    parts.push(
+      filter.product === "" ? sql`coalesce(p.product, '') = ''` : sql`p.product = ${filter.product}`,
+    );
   }
   if (filter.tag) parts.push(sql`p.tags @> array[${filter.tag}]::text[]`);
   if (filter.source) parts.push(sql`p.source = ${filter.source}`);
@@ -105,7 +120,7 @@ export async function listPairs(
   const op = dir === "desc" ? sql.raw("<") : sql.raw(">");
   const after = cursor ? sql`(s.sort_key, s.id) ${op} (${cursor[0]}${cast}, ${cursor[1]}::uuid)` : sql`true`;
   const order = sql.raw(dir === "desc" ? "s.sort_key desc, s.id desc" : "s.sort_key asc, s.id asc");
-  const result = await db.execute<{
+  const result = await searchRows<{
     id: string;
     question: string;
     answer_preview: string;
@@ -119,7 +134,9 @@ export async function listPairs(
     updated_by_name: string | null;
     sort_key: string | number | Date;
     score: number | null;
-  }>(sql`
+  }>(
+    db,
+    sql`
     select s.*, coalesce(nullif(u.name, ''), u.email) as updated_by_name
     from (
       select p.id, p.question, left(p.answer, 240) as answer_preview, cardinality(p.variants) as variant_count,
@@ -131,8 +148,9 @@ export async function listPairs(
     left join users u on u.id = s.updated_by
     where ${after}
     order by ${order}
-    limit ${params.limit + 1}`);
-  const rows = result.rows;
+    limit ${params.limit + 1}`,
+  );
+  const rows = result;
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
   const sortValue = (v: string | number | Date): string | number =>
@@ -157,21 +175,30 @@ export async function listPairs(
 }
 
 export async function countPairs(db: Db, filter: PairFilter): Promise<number> {
-  const result = await db.execute<{ n: number }>(
+  const result = await searchRows<{ n: number }>(
+    db,
     sql`select count(*)::int as n from knowledge_pairs p where ${pairFilterWhere(filter)}`,
   );
-  return Number(result.rows[0]?.n ?? 0);
+  return Number(result[0]?.n ?? 0);
 }
 
 /** Ids of every pair matching a filter, in id order (bulk actions and export over a filter). */
 export async function listPairIds(db: Db, filter: PairFilter, limit: number): Promise<string[]> {
-  const result = await db.execute<{ id: string }>(
+  const result = await searchRows<{ id: string }>(
+    db,
     sql`select p.id from knowledge_pairs p where ${pairFilterWhere(filter)} order by p.id limit ${limit}`,
   );
-  return result.rows.map((r) => r.id);
+  return result.map((r) => r.id);
 }
 
-export type PairHit = { id: string; question: string; answer: string; variants: string[]; product: string | null; score: number };
+export type PairHit = {
+  id: string;
+  question: string;
+  answer: string;
+  variants: string[];
+  product: string | null;
+  score: number;
+};
 
 /**
  * Pairs that best match a text (for retrieval at chat time): full text plus typo-tolerant trigram
@@ -185,14 +212,30 @@ export async function searchPairsByText(
   const q = text.trim().slice(0, 500);
   if (!q) return [];
   const filter: PairFilter = { q, status: opts.statuses ?? ["approved"], product: opts.product };
-  const result = await db.execute<{ id: string; question: string; answer: string; variants: string[]; product: string | null; score: number }>(sql`
+  const result = await searchRows<{
+    id: string;
+    question: string;
+    answer: string;
+    variants: string[];
+    product: string | null;
+    score: number;
+  }>(
+    db,
+    sql`
     select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q)} as score
     from knowledge_pairs p where ${pairFilterWhere(filter)}
-    order by score desc, p.id limit ${opts.limit ?? 5}`);
-  return result.rows.map((r) => ({ ...r, score: Number(r.score) }));
+    order by score desc, p.id limit ${opts.limit ?? 5}`,
+  );
+  return result.map((r) => ({ ...r, score: Number(r.score) }));
 }
 
-export type SimilarPair = { id: string; question: string; answerPreview: string; status: KnowledgeStatus; similarity: number };
+export type SimilarPair = {
+  id: string;
+  question: string;
+  answerPreview: string;
+  status: KnowledgeStatus;
+  similarity: number;
+};
 
 /** Pairs (not archived) whose question or a variant is very similar to `question`: the editor's warning. */
 export async function findSimilarQuestions(
@@ -202,7 +245,15 @@ export async function findSimilarQuestions(
 ): Promise<SimilarPair[]> {
   const q = question.trim().slice(0, 500);
   if (q.length < 4) return [];
-  const result = await db.execute<{ id: string; question: string; answer_preview: string; status: KnowledgeStatus; similarity: number }>(sql`
+  const result = await searchRows<{
+    id: string;
+    question: string;
+    answer_preview: string;
+    status: KnowledgeStatus;
+    similarity: number;
+  }>(
+    db,
+    sql`
     select * from (
       select p.id, p.question, left(p.answer, 160) as answer_preview, p.status,
         greatest(similarity(p.question, ${q}), word_similarity(${q}, p.variants_text) * 0.95)::float8 as similarity
@@ -210,8 +261,9 @@ export async function findSimilarQuestions(
       where (p.question % ${q} or ${q} <% p.variants_text) and p.status <> 'archived'
         and p.id <> ${opts.excludeId ?? "00000000-0000-0000-0000-000000000000"}::uuid
     ) s where s.similarity >= ${opts.minSimilarity ?? 0.5}
-    order by s.similarity desc, s.id limit ${opts.limit ?? 5}`);
-  return result.rows.map((r) => ({
+    order by s.similarity desc, s.id limit ${opts.limit ?? 5}`,
+  );
+  return result.map((r) => ({
     id: r.id,
     question: r.question,
     answerPreview: r.answer_preview,
@@ -225,7 +277,15 @@ export async function findSimilarQuestions(
  * signature) with a different answer. Approving the pair would teach the bot two answers.
  */
 export async function findApprovedConflicts(db: Db, pairId: string): Promise<SimilarPair[]> {
-  const result = await db.execute<{ id: string; question: string; answer_preview: string; status: KnowledgeStatus; similarity: number }>(sql`
+  const result = await searchRows<{
+    id: string;
+    question: string;
+    answer_preview: string;
+    status: KnowledgeStatus;
+    similarity: number;
+  }>(
+    db,
+    sql`
     select o.id, o.question, left(o.answer, 160) as answer_preview, o.status,
       similarity(o.question, x.question)::float8 as similarity
     from knowledge_pairs x
@@ -233,8 +293,9 @@ export async function findApprovedConflicts(db: Db, pairId: string): Promise<Sim
       and (o.question % x.question or (x.question_signature <> '' and o.question_signature = x.question_signature))
     where x.id = ${pairId}::uuid
       and (similarity(o.question, x.question) >= 0.6 or o.question_signature = x.question_signature)
-    order by similarity desc limit 10`);
-  return result.rows.map((r) => ({
+    order by similarity desc limit 10`,
+  );
+  return result.map((r) => ({
     id: r.id,
     question: r.question,
     answerPreview: r.answer_preview,

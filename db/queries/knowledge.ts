@@ -10,7 +10,7 @@ import {
   type PairSnapshot,
   users,
 } from "../schema";
-import { answerHash, questionHash, variantsText } from "./knowledge-keys";
+import { answerHash, queryRows, questionHash, variantsText } from "./knowledge-keys";
 
 /** The editable content of a pair. */
 export type PairContent = {
@@ -126,7 +126,10 @@ export async function createPair(db: Db, pair: NewPair, actorId: string | null):
 
 export async function getPair(db: Db, id: string): Promise<Pair | undefined> {
   const [row] = await db
-    .select({ ...pairColumns, updatedByName: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})` })
+    .select({
+      ...pairColumns,
+      updatedByName: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})`,
+    })
     .from(knowledgePairs)
     .leftJoin(users, eq(users.id, knowledgePairs.updatedBy))
     .where(eq(knowledgePairs.id, id));
@@ -136,7 +139,10 @@ export async function getPair(db: Db, id: string): Promise<Pair | undefined> {
 export async function getPairs(db: Db, ids: string[]): Promise<Pair[]> {
   if (ids.length === 0) return [];
   return db
-    .select({ ...pairColumns, updatedByName: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})` })
+    .select({
+      ...pairColumns,
+      updatedByName: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})`,
+    })
     .from(knowledgePairs)
     .leftJoin(users, eq(users.id, knowledgePairs.updatedBy))
     .where(inArray(knowledgePairs.id, ids));
@@ -155,7 +161,11 @@ export async function updatePair(
   opts: { actorId: string | null; change: string; expectedVersion?: number },
 ): Promise<Pair | "stale" | undefined> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select(pairColumns).from(knowledgePairs).where(eq(knowledgePairs.id, id)).for("update");
+    const [current] = await tx
+      .select(pairColumns)
+      .from(knowledgePairs)
+      .where(eq(knowledgePairs.id, id))
+      .for("update");
     if (!current) return undefined;
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) return "stale";
     const next = { ...current, ...change };
@@ -195,7 +205,9 @@ async function bulkChange(
   opts: { actorId: string | null; change: string },
 ): Promise<string[]> {
   if (ids.length === 0) return [];
-  const result = await db.execute<{ pair_id: string }>(sql`
+  const result = await queryRows<{ pair_id: string }>(
+    db,
+    sql`
     with changed as (
       update knowledge_pairs p set ${assignment}, version = p.version + 1, updated_by = ${opts.actorId}, updated_at = now()
       where p.id in (${idList(ids)}) and not (${unchanged})
@@ -203,8 +215,9 @@ async function bulkChange(
     )
     insert into knowledge_pair_versions (pair_id, version, snapshot, change, changed_by, changed_at)
     select p.id, p.version, ${snapshotOf("p")}, ${opts.change}, ${opts.actorId}, p.updated_at from changed p
-    returning pair_id`);
-  return result.rows.map((r) => r.pair_id);
+    returning pair_id`,
+  );
+  return result.map((r) => r.pair_id);
 }
 
 export function setPairsStatus(db: Db, ids: string[], status: KnowledgeStatus, actorId: string | null) {
@@ -213,17 +226,29 @@ export function setPairsStatus(db: Db, ids: string[], status: KnowledgeStatus, a
 }
 
 export function addTagToPairs(db: Db, ids: string[], tag: string, actorId: string | null) {
-  return bulkChange(db, ids, sql`tags = array_append(p.tags, ${tag}::text)`, sql`${tag}::text = any(p.tags)`, {
-    actorId,
-    change: `tagged "${tag}"`,
-  });
+  return bulkChange(
+    db,
+    ids,
+    sql`tags = array_append(p.tags, ${tag}::text)`,
+    sql`${tag}::text = any(p.tags)`,
+    {
+      actorId,
+      change: `tagged "${tag}"`,
+    },
+  );
 }
 
 export function removeTagFromPairs(db: Db, ids: string[], tag: string, actorId: string | null) {
-  return bulkChange(db, ids, sql`tags = array_remove(p.tags, ${tag}::text)`, sql`not (${tag}::text = any(p.tags))`, {
-    actorId,
-    change: `untagged "${tag}"`,
-  });
+  return bulkChange(
+    db,
+    ids,
+    sql`tags = array_remove(p.tags, ${tag}::text)`,
+    sql`not (${tag}::text = any(p.tags))`,
+    {
+      actorId,
+      change: `untagged "${tag}"`,
+    },
+  );
 }
 
 export type PairVersionEntry = {
@@ -249,7 +274,11 @@ export async function listPairVersions(db: Db, pairId: string): Promise<PairVers
     .orderBy(desc(knowledgePairVersions.version));
 }
 
-export async function getPairVersion(db: Db, pairId: string, version: number): Promise<PairSnapshot | undefined> {
+export async function getPairVersion(
+  db: Db,
+  pairId: string,
+  version: number,
+): Promise<PairSnapshot | undefined> {
   const [row] = await db
     .select({ snapshot: knowledgePairVersions.snapshot })
     .from(knowledgePairVersions)
@@ -259,7 +288,13 @@ export async function getPairVersion(db: Db, pairId: string, version: number): P
 
 /** Existing pairs whose exact-duplicate key is one of `hashes` (import planning). */
 export async function findPairsByQuestionHash(db: Db, hashes: string[]) {
-  const found: { id: string; questionHash: string; answerHash: string; variants: string[]; tags: string[] }[] = [];
+  const found: {
+    id: string;
+    questionHash: string;
+    answerHash: string;
+    variants: string[];
+    tags: string[];
+  }[] = [];
   for (let i = 0; i < hashes.length; i += 5000) {
     const chunk = hashes.slice(i, i + 5000);
     const rows = await db
@@ -302,10 +337,11 @@ export async function listProducts(db: Db): Promise<{ product: string; count: nu
 }
 
 export async function listTags(db: Db): Promise<{ tag: string; count: number }[]> {
-  const result = await db.execute<{ tag: string; count: number }>(
+  const result = await queryRows<{ tag: string; count: number }>(
+    db,
     sql`select t as tag, count(*)::int as count from knowledge_pairs, unnest(tags) t group by t order by t limit 500`,
   );
-  return result.rows;
+  return result;
 }
 
 // ---- For other features: training snapshots, customer feedback, retrieval ----
@@ -322,7 +358,13 @@ export async function listApprovedPairsForTraining(db: Db): Promise<Pair[]> {
 /** A draft pair from customer feedback (source = feedback); the answer may still be empty. */
 export function createFeedbackDraft(
   db: Db,
-  input: { question: string; answer?: string; context?: ContextMessage[]; product?: string | null; tags?: string[] },
+  input: {
+    question: string;
+    answer?: string;
+    context?: ContextMessage[];
+    product?: string | null;
+    tags?: string[];
+  },
   actorId: string | null = null,
 ): Promise<Pair> {
   return createPair(
@@ -348,13 +390,23 @@ export async function addVariantToPair(db: Db, pairId: string, variant: string, 
   const text = variant.trim();
   const known = [pair.question, ...pair.variants].some((v) => v.toLowerCase() === text.toLowerCase());
   if (!text || known) return pair;
-  const updated = await updatePair(db, pairId, { variants: [...pair.variants, text] }, { actorId, change: "variant added" });
+  const updated = await updatePair(
+    db,
+    pairId,
+    { variants: [...pair.variants, text] },
+    { actorId, change: "variant added" },
+  );
   return updated === "stale" ? undefined : updated;
 }
 
 /** Replaces a pair's answer (e.g. a better one written from feedback); a new version. */
 export async function setPairAnswer(db: Db, pairId: string, answer: string, actorId: string | null) {
-  const updated = await updatePair(db, pairId, { answer: answer.trim() }, { actorId, change: "answer changed" });
+  const updated = await updatePair(
+    db,
+    pairId,
+    { answer: answer.trim() },
+    { actorId, change: "answer changed" },
+  );
   return updated === "stale" ? undefined : updated;
 }
 

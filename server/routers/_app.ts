@@ -1,8 +1,10 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc";
+import { knowledgeRouter } from "./knowledge";
 import { setupRouter } from "./setup";
 import { usersRouter } from "./users";
 
 export const appRouter = createTRPCRouter({
+  knowledge: knowledgeRouter,
   setup: setupRouter,
   users: usersRouter,
 });

@@ -20,6 +20,20 @@ const rules: Record<string, Access> = {
   "users.changeRole": "admin",
   "users.setDisabled": "admin",
   "users.listAudit": "admin",
+  "knowledge.list": "staff",
+  "knowledge.count": "staff",
+  "knowledge.getStats": "staff",
+  "knowledge.get": "staff",
+  "knowledge.create": "staff",
+  "knowledge.update": "staff",
+  "knowledge.findSimilar": "staff",
+  "knowledge.approve": "staff",
+  "knowledge.setStatus": "staff",
+  "knowledge.addTag": "staff",
+  "knowledge.removeTag": "staff",
+  "knowledge.getHistory": "staff",
+  "knowledge.restoreVersion": "staff",
+  "knowledge.getHealth": "staff",
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
