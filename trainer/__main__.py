@@ -6,32 +6,30 @@ import os
 import sys
 
 
-def _cpu_has_bf16() -> bool:
-    try:
-        with open("/proc/cpuinfo") as f:
-            return any(line.startswith("flags") and ("avx512_bf16" in line or "amx_bf16" in line) for line in f)
-    except OSError:
-        return False
-
-
 def _thread_defaults(argv: list) -> None:
     """Must run before torch is imported: OpenBLAS reads its thread count when it loads.
 
     Measured on the 2-core dev machines: fp32 is fastest with 1 OpenMP + 2 OpenBLAS threads,
     bf16 autocast (oneDNN, OpenMP) with 2 OpenMP + 1 OpenBLAS thread.
     """
-    bf16 = False
+    bf16, hidden = False, 0
     if len(argv) > 1 and argv[0] == "train" and "--config" in argv:
         try:
             with open(argv[argv.index("--config") + 1]) as f:
                 run = json.load(f)
+            from .config import auto_cpu_bf16, peek_hidden_size
+
             p = run.get("precision", "auto")
-            bf16 = p == "bf16" or (p in ("auto", None) and run.get("device", "auto") != "cuda" and _cpu_has_bf16())
+            hidden = peek_hidden_size(run)
+            bf16 = p == "bf16" or (p in ("auto", None) and run.get("device", "auto") != "cuda" and auto_cpu_bf16(hidden))
         except (OSError, ValueError, IndexError, AttributeError):
             pass
-    omp, blas = ("2", "1") if bf16 else ("1", "2")
+    # Matrices of models narrower than 256 are too small to split: a second thread only syncs.
+    omp, blas = ("2", "1") if bf16 else ("1", "2" if hidden == 0 or hidden >= 256 else "1")
     os.environ.setdefault("OMP_NUM_THREADS", omp)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", blas)
+    # Spinning OpenMP workers collapse throughput (10x measured) when other processes share the cores.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def main(argv=None) -> int:
@@ -40,8 +38,13 @@ def main(argv=None) -> int:
     from . import progress
 
     progress.guard_stdout()
-    ap = argparse.ArgumentParser(prog="python3 -m trainer")
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            progress.emit("error", code="config", message=f"usage: {message}")
+            self.exit(2, f"{self.prog}: error: {message}\n")
+
+    ap = Parser(prog="python3 -m trainer")
+    sub = ap.add_subparsers(dest="cmd", required=True, parser_class=Parser)
     p = sub.add_parser("train", help="run a training job from RUN.json")
     p.add_argument("--config", required=True)
     p = sub.add_parser("init-base", help="write a from-scratch base model directory")
@@ -91,17 +94,15 @@ def main(argv=None) -> int:
         progress.emit("error", code=e.code, message=e.message)
         progress.log(f"error ({e.code}): {e.message}")
         return e.exit_code
-    except MemoryError:
-        progress.emit("error", code="out_of_memory", message="out of host memory")
-        return 7
-    except Exception as e:  # noqa: BLE001 - the worker must always get an error event
+    except (Exception, MemoryError) as e:  # noqa: BLE001 - the worker must always get an error event
         import traceback
 
+        from .errors import EXIT_CODES, is_oom
+
         traceback.print_exc(file=sys.stderr)
-        msg = f"{type(e).__name__}: {e}"
-        code = "out_of_memory" if "out of memory" in str(e).lower() else "internal"
-        progress.emit("error", code=code, message=msg)
-        return 7 if code == "out_of_memory" else 1
+        code = "out_of_memory" if is_oom(e) else "internal"
+        progress.emit("error", code=code, message=f"{type(e).__name__}: {str(e)[:2000]}")
+        return EXIT_CODES[code]
 
 
 if __name__ == "__main__":

@@ -28,3 +28,8 @@ class TrainerError(Exception):
 class Cancelled(TrainerError):
     def __init__(self, message: str = "cancelled by SIGTERM"):
         super().__init__("cancelled", message)
+
+
+def is_oom(e: BaseException) -> bool:
+    text = str(e).lower()
+    return isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryError" or "out of memory" in text or "can't allocate memory" in text

@@ -14,9 +14,9 @@ import torch
 import torch.nn.functional as F
 
 from . import safetensors_io
-from .config import ModelConfig, RunConfig
+from .config import ModelConfig, RunConfig, auto_cpu_bf16
 from .data import IGNORE, Batches, Schedule, load_examples
-from .errors import Cancelled, TrainerError
+from .errors import Cancelled, TrainerError, is_oom
 from .export import write_bundle
 from .lora import apply_lora, lora_state_dict, merge_lora
 from .model import LlamaForCausalLM
@@ -53,24 +53,14 @@ def atomic_bundle(out_dir: str, write) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cpu_has_bf16() -> bool:
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = next((line for line in f if line.startswith("flags")), "")
-        return "avx512_bf16" in flags or "amx_bf16" in flags
-    except OSError:
-        return False
-
-
-def resolve_device(cfg: RunConfig, local_rank: int):
+def resolve_device(cfg: RunConfig, local_rank: int, hidden_size: int):
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise TrainerError("config", "device 'cuda' requested but CUDA is not available")
     use_cuda = cfg.device == "cuda" or (cfg.device == "auto" and torch.cuda.is_available())
     device = torch.device(f"cuda:{local_rank}") if use_cuda else torch.device("cpu")
     precision = cfg.precision
     if precision == "auto":
-        # On CPU, bf16 autocast only pays off with native bf16 dot products (avx512_bf16/AMX).
-        precision = "bf16" if (torch.cuda.is_bf16_supported() if use_cuda else cpu_has_bf16()) else "fp32"
+        precision = "bf16" if (torch.cuda.is_bf16_supported() if use_cuda else auto_cpu_bf16(hidden_size)) else "fp32"
     return device, precision
 
 
@@ -220,7 +210,6 @@ def train(cfg: RunConfig) -> dict:
     t_start = time.time()
     install_sigterm()
     dist = Dist()
-    device, precision = resolve_device(cfg, dist.local_rank)
     out_dir = os.path.abspath(cfg.output_dir)
     if os.path.exists(out_dir) and (not os.path.isdir(out_dir) or os.listdir(out_dir)):
         raise TrainerError("config", f"output_dir already exists and is not empty: {out_dir}")
@@ -228,6 +217,7 @@ def train(cfg: RunConfig) -> dict:
     random.seed(cfg.seed)
 
     model, tok_dir = build_model(cfg)
+    device, precision = resolve_device(cfg, dist.local_rank, model.config.hidden_size)
     special = special_token_ids(tok_dir, model.config)
     V = model.config.vocab_size
     train_ds = load_examples(cfg.train_file, cfg.max_seq_len, V, "train")
@@ -349,12 +339,10 @@ def train(cfg: RunConfig) -> dict:
     except Cancelled:
         checkpoint()
         raise
-    except RuntimeError as e:
-        if "out of memory" in str(e).lower() or type(e).__name__ == "OutOfMemoryError":
-            raise TrainerError("out_of_memory", f"out of memory on {device} ({e.__class__.__name__}); lower batch_tokens/batch_size or max_seq_len, or set gradient_checkpointing") from None
+    except (RuntimeError, MemoryError) as e:
+        if is_oom(e):
+            raise TrainerError("out_of_memory", f"out of memory on {device}; lower batch_tokens/batch_size or max_seq_len, or set gradient_checkpointing") from None
         raise
-    except MemoryError:
-        raise TrainerError("out_of_memory", "out of host memory; lower batch_tokens/batch_size or max_seq_len") from None
 
     if ckpt_path:
         checkpoint()
