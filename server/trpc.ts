@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Db } from "@/db/client";
 import type { UserRole } from "@/db/schema";
+import type { CustomerIdentity } from "./chat/identity";
 import { UserFacingError } from "./users/errors";
 
 export type SessionUser = { id: string; email: string; name: string; role: UserRole };
@@ -11,10 +12,12 @@ export interface Context {
   db: Db;
   /** The signed-in staff member or admin, if any. */
   user: SessionUser | null;
+  /** The anonymous chat customer (signed cookie), if any; never grants staff access. */
+  customer?: CustomerIdentity | null;
 }
 
 /** Who may call a procedure; every procedure carries one (see the authorization test). */
-export type Access = "public" | "staff" | "admin";
+export type Access = "public" | "customer" | "staff" | "admin";
 export interface Meta {
   access: Access;
 }
@@ -72,4 +75,11 @@ export const adminProcedure = base.meta({ access: "admin" }).use(({ ctx, next })
   if (ctx.user.role !== "admin")
     throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
   return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Chat customers: identified by their signed cookie, they only ever reach their own conversations. */
+export const customerProcedure = base.meta({ access: "customer" }).use(({ ctx, next }) => {
+  if (!ctx.customer)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your chat session has expired. Reload the page." });
+  return next({ ctx: { ...ctx, customer: ctx.customer } });
 });

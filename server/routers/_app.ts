@@ -1,9 +1,17 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc";
+import { apiKeysRouter } from "./apiKeys";
+import { chatRouter } from "./chat";
+import { conversationsRouter } from "./conversations";
 import { knowledgeRouter } from "./knowledge";
+import { reviewQueueRouter } from "./reviewQueue";
 import { setupRouter } from "./setup";
 import { usersRouter } from "./users";
 
 export const appRouter = createTRPCRouter({
+  apiKeys: apiKeysRouter,
+  chat: chatRouter,
+  conversations: conversationsRouter,
+  reviewQueue: reviewQueueRouter,
   knowledge: knowledgeRouter,
   setup: setupRouter,
   users: usersRouter,

@@ -34,6 +34,20 @@ const rules: Record<string, Access> = {
   "knowledge.getHistory": "staff",
   "knowledge.restoreVersion": "staff",
   "knowledge.getHealth": "staff",
+  "chat.getConversation": "customer",
+  "chat.rateAnswer": "customer",
+  "chat.escalate": "customer",
+  "conversations.list": "staff",
+  "conversations.get": "staff",
+  "conversations.setStatus": "staff",
+  "reviewQueue.list": "staff",
+  "reviewQueue.createDraftPair": "staff",
+  "reviewQueue.applyToPair": "staff",
+  "reviewQueue.dismiss": "staff",
+  "reviewQueue.suggestPairs": "staff",
+  "apiKeys.list": "admin",
+  "apiKeys.create": "admin",
+  "apiKeys.revoke": "admin",
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
@@ -105,5 +119,15 @@ describeEachDatabase("authorization enforcement", (useDb) => {
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await countUsers(db)).toBe(before);
+  });
+  const staffOrAdmin = Object.entries(rules).filter(([, access]) => access === "staff" || access === "admin");
+
+  it.each(staffOrAdmin)("refuses chat customers: %s", async (path) => {
+    const customer = createCaller({
+      db: useDb().db,
+      user: null,
+      customer: { id: "customer-0123456789abcdef" },
+    });
+    expect(await codeOf(call(customer, path, undefined))).toBe("UNAUTHORIZED");
   });
 });

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { auth } from "@/server/auth";
+import { customerFromRequest } from "@/server/chat/identity";
 import { getDatabase } from "@/server/db";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
@@ -19,7 +20,7 @@ async function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => ({ db, user }),
+    createContext: () => ({ db, user, customer: customerFromRequest(req) }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
     },

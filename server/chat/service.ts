@@ -1,0 +1,256 @@
+/** Customer chat: persists the conversation and streams the production model's answer. */
+import type { Db } from "@/db/client";
+import {
+  createConversation,
+  findCustomerConversation,
+  findLatestCustomerConversation,
+  findMessage,
+  finishMessage,
+  insertMessage,
+  listMessages,
+  markConversationEscalated,
+} from "@/db/queries/conversations";
+import { listFeedbackForConversation, openEscalationItem, saveFeedback } from "@/db/queries/feedback";
+import type { Conversation, FeedbackRating, FeedbackReason, Message } from "@/db/schema";
+import { answerCustomer } from "@/server/assistant/answer";
+import type { ChatMessage, GenerationStream } from "@/server/inference";
+import { servingModelFor } from "@/server/serving";
+import { UserFacingError } from "@/server/users/errors";
+import { type ChatLimits, checkMessageRate, checkMessageText, DEFAULT_CHAT_LIMITS } from "./limits";
+
+export const UNAVAILABLE_MESSAGE =
+  "Sorry, our assistant isn't available right now. Your message has been saved; you can ask to talk to a human and our team will get back to you.";
+const FAILED_MESSAGE = "Sorry, something went wrong while answering. Please try again in a moment.";
+
+/** What the chat client receives, one JSON object per line. */
+export type ChatEvent =
+  | { type: "start"; conversationId: string; userMessageId: string; assistantMessageId: string | null }
+  | { type: "delta"; text: string }
+  | { type: "done"; messageId: string; finishReason: string; content: string }
+  | { type: "unavailable"; message: string }
+  | { type: "error"; message: string };
+
+export type Channel = "chat" | "widget";
+
+async function customerConversation(db: Db, customerId: string, id: string): Promise<Conversation> {
+  const conversation = await findCustomerConversation(db, id, customerId);
+  if (!conversation)
+    throw new UserFacingError("This conversation was not found. Start a new one.", "not_found");
+  return conversation;
+}
+
+/** Earlier turns the model should see: finished answers and the customer's messages. */
+function historyOf(messages: Message[]): ChatMessage[] {
+  return messages
+    .filter((m) => m.role === "user" || (m.content.trim() !== "" && m.state !== "failed"))
+    .map((m) => ({ role: m.role, content: m.content }));
+}
+
+/**
+ * Saves the customer's message and returns the reply as a stream of events. Limits and unknown
+ * conversations throw a UserFacingError before anything is saved. Aborting `signal` (the customer
+ * left) or returning from the iterator early stops the generation; the partial answer is kept.
+ */
+export async function sendCustomerMessage(
+  db: Db,
+  input: {
+    customerId: string;
+    conversationId?: string | null;
+    content: string;
+    channel?: Channel;
+    signal?: AbortSignal;
+    limits?: ChatLimits;
+  },
+): Promise<{ conversation: Conversation; userMessage: Message; events: AsyncGenerator<ChatEvent> }> {
+  const limits = input.limits ?? DEFAULT_CHAT_LIMITS;
+  const text = checkMessageText(input.content, limits);
+  await checkMessageRate(db, input.customerId, limits);
+  const conversation = input.conversationId
+    ? await customerConversation(db, input.customerId, input.conversationId)
+    : await createConversation(db, { customerId: input.customerId, channel: input.channel ?? "chat" });
+  const history = historyOf(await listMessages(db, conversation.id));
+  const userMessage = await insertMessage(db, {
+    conversationId: conversation.id,
+    role: "user",
+    content: text,
+  });
+  return {
+    conversation,
+    userMessage,
+    events: replyEvents(db, conversation, userMessage, history, input.signal),
+  };
+}
+
+async function* replyEvents(
+  db: Db,
+  conversation: Conversation,
+  userMessage: Message,
+  history: ChatMessage[],
+  outerSignal: AbortSignal | undefined,
+): AsyncGenerator<ChatEvent> {
+  const start = { type: "start", conversationId: conversation.id, userMessageId: userMessage.id } as const;
+  const { manager, status } = await servingModelFor(db);
+  if (status.state !== "ready") {
+    yield { ...start, assistantMessageId: null };
+    yield { type: "unavailable", message: UNAVAILABLE_MESSAGE };
+    return;
+  }
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  outerSignal?.addEventListener("abort", onOuterAbort, { once: true });
+  if (outerSignal?.aborted) abort.abort();
+
+  let answer: { stream: GenerationStream; referencePairIds: string[] };
+  try {
+    answer = await answerCustomer({
+      db,
+      model: manager,
+      question: userMessage.content,
+      history,
+      signal: abort.signal,
+    });
+  } catch (err) {
+    outerSignal?.removeEventListener("abort", onOuterAbort);
+    console.error("[chat] could not start a reply:", err);
+    yield { ...start, assistantMessageId: null };
+    yield { type: "unavailable", message: UNAVAILABLE_MESSAGE };
+    return;
+  }
+  const assistant = await insertMessage(db, {
+    conversationId: conversation.id,
+    role: "assistant",
+    content: "",
+    state: "generating",
+    modelId: status.model.id,
+    retrievedPairIds: answer.referencePairIds,
+  });
+  let text = "";
+  let finished = false;
+  try {
+    yield { ...start, assistantMessageId: assistant.id };
+    for await (const chunk of answer.stream) {
+      if (!chunk.text) continue;
+      text += chunk.text;
+      yield { type: "delta", text: chunk.text };
+    }
+    const result = await answer.stream.result;
+    const state = result.finishReason === "cancelled" ? "cancelled" : "complete";
+    await finishMessage(db, assistant.id, {
+      content: result.text,
+      state,
+      finishReason: result.finishReason,
+      promptTokens: result.promptTokens,
+      completionTokens: result.completionTokens,
+    });
+    finished = true;
+    yield { type: "done", messageId: assistant.id, finishReason: result.finishReason, content: result.text };
+  } catch (err) {
+    console.error("[chat] generation failed:", err);
+    abort.abort();
+    await finishMessage(db, assistant.id, { content: text, state: "failed", finishReason: "error" });
+    finished = true;
+    yield { type: "error", message: FAILED_MESSAGE };
+  } finally {
+    outerSignal?.removeEventListener("abort", onOuterAbort);
+    if (!finished) {
+      // The consumer stopped reading (the customer went away): stop generating, keep what was said.
+      abort.abort();
+      const result = await answer.stream.result.catch(() => undefined);
+      await finishMessage(db, assistant.id, {
+        content: result?.text ?? text,
+        state: "cancelled",
+        finishReason: "cancelled",
+        promptTokens: result?.promptTokens,
+        completionTokens: result?.completionTokens,
+      });
+    }
+  }
+}
+
+export type CustomerMessage = {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  state: Message["state"];
+  createdAt: Date;
+  rating: FeedbackRating | null;
+  reason: FeedbackReason | null;
+  correction: string | null;
+};
+
+/** A customer's conversation (the given one, else their latest) with their ratings, or null. */
+export async function getCustomerConversation(
+  db: Db,
+  customerId: string,
+  conversationId?: string | null,
+): Promise<{ id: string; escalated: boolean; messages: CustomerMessage[] } | null> {
+  const conversation = conversationId
+    ? await findCustomerConversation(db, conversationId, customerId)
+    : await findLatestCustomerConversation(db, customerId);
+  if (!conversation) return null;
+  const [messages, feedback] = await Promise.all([
+    listMessages(db, conversation.id),
+    listFeedbackForConversation(db, conversation.id),
+  ]);
+  const byMessage = new Map(feedback.map((f) => [f.messageId, f]));
+  return {
+    id: conversation.id,
+    escalated: conversation.escalatedAt !== null && conversation.status === "open",
+    messages: messages.map((m) => {
+      const f = byMessage.get(m.id);
+      return {
+        id: m.id,
+        role: m.role,
+        content: m.content,
+        state: m.state,
+        createdAt: m.createdAt,
+        rating: f?.rating ?? null,
+        reason: f?.reason ?? null,
+        correction: f?.correction ?? null,
+      };
+    }),
+  };
+}
+
+/** A customer rates one of the bot's answers in their own conversation. */
+export async function rateAnswer(
+  db: Db,
+  customerId: string,
+  input: {
+    messageId: string;
+    rating: FeedbackRating;
+    reason?: FeedbackReason | null;
+    correction?: string | null;
+    limits?: ChatLimits;
+  },
+): Promise<void> {
+  const limits = input.limits ?? DEFAULT_CHAT_LIMITS;
+  const message = await findMessage(db, input.messageId);
+  const conversation = message && (await findCustomerConversation(db, message.conversationId, customerId));
+  if (!message || !conversation || message.role !== "assistant")
+    throw new UserFacingError("That answer was not found.", "not_found");
+  const correction = input.correction?.trim() || null;
+  if (correction && correction.length > limits.maxCorrectionChars)
+    throw new UserFacingError(`Please keep the correction under ${limits.maxCorrectionChars} characters.`);
+  await saveFeedback(db, {
+    messageId: message.id,
+    conversationId: conversation.id,
+    rating: input.rating,
+    reason: input.reason ?? null,
+    correction,
+  });
+}
+
+/** "Talk to a human": flags the conversation for staff and puts it in the review queue. */
+export async function escalateConversation(
+  db: Db,
+  customerId: string,
+  input: { conversationId: string; contact?: string | null },
+): Promise<void> {
+  await customerConversation(db, customerId, input.conversationId);
+  const contact = input.contact?.trim() || null;
+  await db.transaction(async (tx) => {
+    await markConversationEscalated(tx as unknown as Db, input.conversationId, contact);
+    await openEscalationItem(tx as unknown as Db, input.conversationId);
+  });
+}

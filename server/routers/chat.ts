@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { feedbackRatings, feedbackReasons } from "@/db/schema";
+import { escalateConversation, getCustomerConversation, rateAnswer } from "@/server/chat/service";
+import { createTRPCRouter, customerProcedure } from "@/server/trpc";
+
+/** What chat customers may do besides sending messages (that streams through /api/chat/messages). */
+export const chatRouter = createTRPCRouter({
+  getConversation: customerProcedure
+    .input(z.object({ conversationId: z.uuid().nullish() }).optional())
+    .query(({ ctx, input }) => getCustomerConversation(ctx.db, ctx.customer.id, input?.conversationId)),
+
+  rateAnswer: customerProcedure
+    .input(
+      z.object({
+        messageId: z.uuid(),
+        rating: z.enum(feedbackRatings),
+        reason: z.enum(feedbackReasons, { error: "Pick a reason from the list." }).nullish(),
+        correction: z.string().max(20_000, "That correction is far too long.").nullish(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await rateAnswer(ctx.db, ctx.customer.id, input);
+      return { ok: true as const };
+    }),
+
+  escalate: customerProcedure
+    .input(
+      z.object({
+        conversationId: z.uuid(),
+        contact: z.string().max(200, "Keep your contact details under 200 characters.").nullish(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await escalateConversation(ctx.db, ctx.customer.id, input);
+      return { ok: true as const };
+    }),
+});

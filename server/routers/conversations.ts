@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { listConversations } from "@/db/queries/conversations";
+import { conversationStatuses } from "@/db/schema";
+import { getConversationForStaff, setConversationResolved } from "@/server/chat/review";
+import { createTRPCRouter, staffProcedure } from "@/server/trpc";
+
+const filter = z.object({
+  ratedDown: z.boolean().optional(),
+  escalated: z.boolean().optional(),
+  unresolved: z.boolean().optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+  q: z.string().max(200, "Search for at most 200 characters.").optional(),
+});
+
+/** The staff inbox of customer conversations. */
+export const conversationsRouter = createTRPCRouter({
+  list: staffProcedure
+    .input(
+      z
+        .object({
+          filter: filter.default({}),
+          cursor: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(100).default(30),
+        })
+        .default({ filter: {}, limit: 30 }),
+    )
+    .query(({ ctx, input }) => listConversations(ctx.db, input)),
+
+  get: staffProcedure
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => getConversationForStaff(ctx.db, input.id)),
+
+  setStatus: staffProcedure
+    .input(z.object({ id: z.uuid(), status: z.enum(conversationStatuses) }))
+    .mutation(async ({ ctx, input }) => {
+      await setConversationResolved(ctx.db, ctx.user.id, input);
+      return { ok: true as const };
+    }),
+});

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { reviewItemKinds } from "@/db/schema";
+import {
+  applyItemToPair,
+  createDraftPairFromItem,
+  dismissItem,
+  listReviewQueue,
+  suggestPairs,
+} from "@/server/chat/review";
+import { createTRPCRouter, staffProcedure } from "@/server/trpc";
+
+/** Negative ratings, corrections and escalations waiting for staff. */
+export const reviewQueueRouter = createTRPCRouter({
+  list: staffProcedure
+    .input(
+      z
+        .object({
+          kinds: z.array(z.enum(reviewItemKinds)).optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) => listReviewQueue(ctx.db, input)),
+
+  createDraftPair: staffProcedure
+    .input(z.object({ itemId: z.uuid(), question: z.string().max(20_000), answer: z.string().max(20_000) }))
+    .mutation(({ ctx, input }) => createDraftPairFromItem(ctx.db, ctx.user.id, input)),
+
+  applyToPair: staffProcedure
+    .input(
+      z.object({
+        itemId: z.uuid(),
+        pairId: z.uuid({ error: "Choose the pair to change." }),
+        mode: z.enum(["variant", "answer"]),
+        text: z.string().max(20_000),
+      }),
+    )
+    .mutation(({ ctx, input }) => applyItemToPair(ctx.db, ctx.user.id, input)),
+
+  dismiss: staffProcedure.input(z.object({ itemId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    await dismissItem(ctx.db, ctx.user.id, input.itemId);
+    return { ok: true as const };
+  }),
+
+  suggestPairs: staffProcedure
+    .input(z.object({ text: z.string().max(2000) }))
+    .query(({ ctx, input }) => suggestPairs(ctx.db, input.text)),
+});
