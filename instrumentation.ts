@@ -1,8 +1,7 @@
-/** Runs once when the Next.js server starts: migrate the database before the first request. */
+/** Runs once when the Next.js server starts: migrate the database and start background services. */
 export async function register() {
   // NEXT_RUNTIME is set by Next.js itself; the database only exists in the Node.js runtime.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getDatabase } = await import("./server/db");
-  const { kind } = await getDatabase();
-  console.log(`[tunedesk] database ready (${kind})`);
+  const { bootServer } = await import("./server/boot");
+  await bootServer();
 }

@@ -3,8 +3,10 @@ import { apiKeysRouter } from "./apiKeys";
 import { chatRouter } from "./chat";
 import { conversationsRouter } from "./conversations";
 import { knowledgeRouter } from "./knowledge";
+import { modelsRouter } from "./models";
 import { reviewQueueRouter } from "./reviewQueue";
 import { setupRouter } from "./setup";
+import { trainingRouter } from "./training";
 import { usersRouter } from "./users";
 
 export const appRouter = createTRPCRouter({
@@ -13,7 +15,9 @@ export const appRouter = createTRPCRouter({
   conversations: conversationsRouter,
   reviewQueue: reviewQueueRouter,
   knowledge: knowledgeRouter,
+  models: modelsRouter,
   setup: setupRouter,
+  training: trainingRouter,
   users: usersRouter,
 });
 

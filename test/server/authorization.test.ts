@@ -48,6 +48,20 @@ const rules: Record<string, Access> = {
   "apiKeys.list": "admin",
   "apiKeys.create": "admin",
   "apiKeys.revoke": "admin",
+  "training.listBases": "admin",
+  "training.registerBase": "admin",
+  "training.getDefaultSettings": "admin",
+  "training.previewRun": "admin",
+  "training.startRun": "admin",
+  "training.cancelRun": "admin",
+  "training.listRuns": "staff",
+  "training.getRun": "staff",
+  "training.listRunMetrics": "staff",
+  "models.list": "staff",
+  "models.get": "staff",
+  "models.promote": "admin",
+  "models.rollBack": "admin",
+  "models.compareAnswers": "admin",
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;

@@ -1,0 +1,37 @@
+import type { Db } from "@/db/client";
+import { retrieveApprovedPairs } from "@/db/queries/retrieval";
+import type { ChatMessage, GenerateRequest, GenerationStream, SamplingOptions } from "@/server/inference";
+import { supportMessages } from "./support-prompt";
+
+export const REFERENCES_PER_ANSWER = 3;
+
+/** Default decoding for support answers: near-greedy, with guards against loops. */
+export const SUPPORT_SAMPLING: SamplingOptions = {
+  temperature: 0,
+  repetitionPenalty: 1.1,
+  noRepeatNgramSize: 4,
+  maxNewTokens: 200,
+};
+
+/**
+ * Answers a customer: retrieves the approved pairs that match, renders them with the conversation
+ * the same way training does, and streams the model's reply.
+ */
+export async function answerCustomer(params: {
+  db: Db;
+  model: { generate(request: GenerateRequest): GenerationStream };
+  question: string;
+  history?: ChatMessage[];
+  sampling?: SamplingOptions;
+  signal?: AbortSignal;
+}): Promise<{ stream: GenerationStream; referencePairIds: string[] }> {
+  const references = await retrieveApprovedPairs(params.db, params.question, REFERENCES_PER_ANSWER);
+  const messages = supportMessages({ question: params.question, history: params.history, references });
+  const stream = params.model.generate({
+    ...SUPPORT_SAMPLING,
+    ...params.sampling,
+    messages,
+    signal: params.signal,
+  });
+  return { stream, referencePairIds: references.map((r) => r.id) };
+}

@@ -1,0 +1,94 @@
+import type { Db } from "@/db/client";
+import { answerCustomer } from "@/server/assistant/answer";
+import { InferenceEngine } from "@/server/inference";
+import { repetitionRate, rougeL, tokenF1, wordCount } from "./answer-metrics";
+
+export interface EvalQuestion {
+  pairId: string;
+  question: string;
+  reference: string;
+}
+
+export interface ModelScores {
+  tokenF1: number;
+  rougeL: number;
+  /** Share of answers that ended with the end-of-turn token rather than the length limit. */
+  stoppedShare: number;
+  repetition: number;
+  meanAnswerWords: number;
+  meanLatencyMs: number;
+  questions: number;
+}
+
+export interface ModelEvaluation {
+  label: string;
+  modelId: string | null;
+  scores: ModelScores;
+  answers: string[];
+}
+
+export interface EvaluationReport {
+  questions: EvalQuestion[];
+  models: ModelEvaluation[];
+}
+
+export const MAX_EVAL_QUESTIONS = 40;
+
+/**
+ * Held-out questions asked in the customers' words: a paraphrase (variant) of each held-out pair
+ * when it has one, since its canonical question is what retrieval indexes.
+ */
+export function heldOutQuestions(
+  pairs: { pairId: string; question: string; variants: string[]; answer: string }[],
+): EvalQuestion[] {
+  return pairs.slice(0, MAX_EVAL_QUESTIONS).map((p) => ({
+    pairId: p.pairId,
+    question: p.variants[0] ?? p.question,
+    reference: p.answer,
+  }));
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Answers every question with one bundle through the serving engine, as a customer would get them. */
+export async function evaluateBundle(
+  db: Db,
+  bundleDir: string,
+  questions: EvalQuestion[],
+  options: { threads?: number; signal?: AbortSignal } = {},
+): Promise<{ scores: ModelScores; answers: string[] }> {
+  const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
+  try {
+    const results: { text: string; stopped: boolean; ms: number }[] = [];
+    for (const q of questions) {
+      if (options.signal?.aborted) throw new Error("Evaluation cancelled");
+      const started = performance.now();
+      const { stream } = await answerCustomer({
+        db,
+        model: engine,
+        question: q.question,
+        signal: options.signal,
+      });
+      const result = await stream.result;
+      results.push({
+        text: result.text.trim(),
+        stopped: result.finishReason === "stop",
+        ms: performance.now() - started,
+      });
+    }
+    return {
+      answers: results.map((r) => r.text),
+      scores: {
+        tokenF1: mean(results.map((r, i) => tokenF1(r.text, questions[i]!.reference))),
+        rougeL: mean(results.map((r, i) => rougeL(r.text, questions[i]!.reference))),
+        stoppedShare: mean(results.map((r) => (r.stopped ? 1 : 0))),
+        repetition: mean(results.map((r) => repetitionRate(r.text))),
+        meanAnswerWords: mean(results.map((r) => wordCount(r.text))),
+        meanLatencyMs: mean(results.map((r) => r.ms)),
+        questions: questions.length,
+      },
+    };
+  } finally {
+    await engine.dispose();
+  }
+}

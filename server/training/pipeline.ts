@@ -1,0 +1,240 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "@/db/client";
+import { findProductionModel } from "@/db/queries/models";
+import { getSnapshot, insertMetrics, listSnapshotPairs } from "@/db/queries/training";
+import {
+  type BaseModel,
+  models,
+  type TrainingPhase,
+  type TrainingProgress,
+  type TrainingRun,
+} from "@/db/schema";
+import { ChatFormat, type TrainingExample } from "@/server/inference";
+import { getBase } from "./bases";
+import { type EvaluationReport, evaluateBundle, heldOutQuestions } from "./evaluation";
+import { buildSupportExamples } from "./examples";
+import type { TrainingSettings } from "./settings";
+import { runTrainerProcess, type TrainerEvent } from "./trainer-process";
+
+export interface PipelineContext {
+  db: Db;
+  dataDir: string;
+  python: string;
+  signal: AbortSignal;
+  /** Merges into the run's live progress (written by the worker's heartbeat). */
+  report: (progress: Partial<TrainingProgress>) => void;
+  log: (line: string) => void;
+}
+
+export class TrainingFailure extends Error {}
+
+function writeJsonl(file: string, examples: TrainingExample[]) {
+  fs.writeFileSync(file, examples.map((e) => JSON.stringify(e)).join("\n") + (examples.length ? "\n" : ""));
+}
+
+/** Makes sure a base directory exists: the starter's weights are created on first use. */
+async function prepareBaseDir(ctx: PipelineContext, base: BaseModel): Promise<string> {
+  if (base.kind !== "starter" || fs.existsSync(path.join(base.path, "config.json"))) return base.path;
+  ctx.log(`Creating the starter base model in ${base.path}`);
+  const outcome = await runTrainerProcess({
+    python: ctx.python,
+    args: ["init-base", "--preset", "starter", "--out", base.path],
+    onEvent: () => {},
+    onLog: ctx.log,
+    signal: ctx.signal,
+  });
+  if (outcome.exitCode !== 0)
+    throw new TrainingFailure(outcome.error ?? "Could not create the starter base model");
+  return base.path;
+}
+
+/** A base has no ONNX decoder; export one (once) so evaluation can run it like any bundle. */
+async function baseBundleDir(ctx: PipelineContext, base: BaseModel, baseDir: string): Promise<string> {
+  const dir = path.resolve(ctx.dataDir, "bases", `${base.id}-bundle`);
+  if (fs.existsSync(path.join(dir, "model.onnx"))) return dir;
+  const outcome = await runTrainerProcess({
+    python: ctx.python,
+    args: ["export", "--checkpoint", baseDir, "--out", dir],
+    onEvent: () => {},
+    onLog: ctx.log,
+    signal: ctx.signal,
+  });
+  if (outcome.exitCode !== 0) throw new TrainingFailure(outcome.error ?? "Could not export the base model");
+  return dir;
+}
+
+function timed<T>(
+  ctx: PipelineContext,
+  phase: TrainingPhase,
+  seconds: Partial<Record<TrainingPhase, number>>,
+  fn: () => Promise<T>,
+) {
+  ctx.report({ phase });
+  const started = performance.now();
+  return fn().finally(() => {
+    seconds[phase] = (performance.now() - started) / 1000;
+    ctx.report({ phaseSeconds: { ...seconds } });
+  });
+}
+
+/**
+ * One training run from snapshot to registered candidate: render the examples with the base's own
+ * chat template, train and export in the trainer, evaluate against production and the base,
+ * register the bundle. Throws TrainingFailure with a message meant for the run page.
+ */
+export async function runTrainingPipeline(
+  ctx: PipelineContext,
+  run: TrainingRun,
+): Promise<{ modelId: string }> {
+  const seconds: Partial<Record<TrainingPhase, number>> = {};
+  const settings = run.settings as TrainingSettings;
+  const base = await getBase(ctx.db, run.baseModelId);
+  const snapshot = await getSnapshot(ctx.db, run.snapshotId);
+  if (!snapshot) throw new TrainingFailure("The dataset snapshot of this run is missing");
+  const workDir = path.resolve(ctx.dataDir, "runs", run.id);
+  const bundleDir = path.resolve(ctx.dataDir, "models", run.id);
+  fs.mkdirSync(workDir, { recursive: true });
+
+  const prepared = await timed(ctx, "preparing", seconds, async () => {
+    const baseDir = await prepareBaseDir(ctx, base);
+    const format = await ChatFormat.load(baseDir);
+    const pairs = await listSnapshotPairs(ctx.db, run.snapshotId);
+    const train = pairs.filter((p) => p.split === "train");
+    const heldOut = pairs.filter((p) => p.split === "heldout");
+    const trainExamples = buildSupportExamples(format, train, { maxTokens: settings.maxSeqLen });
+    const valExamples = buildSupportExamples(format, heldOut, { maxTokens: settings.maxSeqLen });
+    writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
+    writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
+    ctx.log(`Prepared ${trainExamples.length} training and ${valExamples.length} held-out examples`);
+    return { baseDir, heldOut };
+  });
+
+  await timed(ctx, "training", seconds, async () => {
+    const runConfig = {
+      base_dir: prepared.baseDir,
+      train_file: path.join(workDir, "train.jsonl"),
+      val_file: prepared.heldOut.length ? path.join(workDir, "val.jsonl") : null,
+      output_dir: bundleDir,
+      bundle_meta: {
+        id: run.id,
+        base_model: base.name,
+        dataset_snapshot_id: snapshot.id,
+        dataset_sha256: snapshot.sha256,
+      },
+      method: settings.method,
+      lora: { rank: settings.loraRank, alpha: settings.loraRank * 2 },
+      epochs: settings.epochs,
+      learning_rate: settings.learningRate,
+      batch_tokens: settings.batchTokens,
+      max_seq_len: settings.maxSeqLen,
+      packing: true,
+      seed: settings.seed,
+      export_int8: settings.exportInt8,
+      checkpoint_dir: path.join(workDir, "checkpoints"),
+    };
+    const configFile = path.join(workDir, "run.json");
+    fs.writeFileSync(configFile, JSON.stringify(runConfig, null, 2));
+    const outcome = await runTrainerProcess({
+      python: ctx.python,
+      args: ["train", "--config", configFile],
+      onEvent: (event) => recordTrainerEvent(ctx, run.id, event),
+      onLog: ctx.log,
+      signal: ctx.signal,
+    });
+    if (ctx.signal.aborted) throw new TrainingFailure("Cancelled");
+    if (outcome.exitCode !== 0 || !fs.existsSync(path.join(bundleDir, "model.onnx"))) {
+      throw new TrainingFailure(
+        outcome.error ??
+          `The trainer exited with ${outcome.signal ?? `code ${outcome.exitCode}`} without a bundle`,
+      );
+    }
+  });
+
+  const evaluation = await timed(ctx, "evaluating", seconds, () =>
+    evaluateAgainstBaselines(ctx, { bundleDir, base, baseDir: prepared.baseDir, heldOut: prepared.heldOut }),
+  );
+
+  const bundleMeta = JSON.parse(fs.readFileSync(path.join(bundleDir, "bundle.json"), "utf8"));
+  const [model] = await ctx.db
+    .insert(models)
+    .values({
+      name: `${base.name} · ${new Date().toISOString().slice(0, 16).replace("T", " ")}`,
+      bundlePath: bundleDir,
+      baseModelId: base.id,
+      trainingRunId: run.id,
+      metrics: { ...(bundleMeta.metrics ?? {}), phaseSeconds: seconds },
+      evaluation: evaluation as unknown as Record<string, unknown>,
+    })
+    .returning();
+  return { modelId: model!.id };
+}
+
+async function evaluateAgainstBaselines(
+  ctx: PipelineContext,
+  params: {
+    bundleDir: string;
+    base: BaseModel;
+    baseDir: string;
+    heldOut: { pairId: string; question: string; variants: string[]; answer: string }[];
+  },
+): Promise<EvaluationReport> {
+  const questions = heldOutQuestions(params.heldOut);
+  const report: EvaluationReport = { questions, models: [] };
+  if (questions.length === 0) return report;
+  const production = await findProductionModel(ctx.db);
+  const contenders: { label: string; modelId: string | null; dir: () => Promise<string> }[] = [
+    { label: "candidate", modelId: null, dir: async () => params.bundleDir },
+    ...(production
+      ? [{ label: "production", modelId: production.id, dir: async () => production.bundlePath }]
+      : []),
+    { label: "base", modelId: null, dir: () => baseBundleDir(ctx, params.base, params.baseDir) },
+  ];
+  for (const c of contenders) {
+    ctx.log(`Evaluating ${c.label} on ${questions.length} held-out questions`);
+    const result = await evaluateBundle(ctx.db, await c.dir(), questions, { signal: ctx.signal });
+    report.models.push({ label: c.label, modelId: c.modelId, ...result });
+  }
+  return report;
+}
+
+function recordTrainerEvent(ctx: PipelineContext, runId: string, event: TrainerEvent) {
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+  if (event.event === "start") {
+    ctx.report({
+      device: String(event.device ?? ""),
+      precision: String(event.precision ?? ""),
+      parameters: num(event.n_params),
+      trainExamples: num(event.n_train_examples),
+      valExamples: num(event.n_val_examples),
+      totalSteps: num(event.total_steps),
+      paddingRatio: num(event.padding_ratio),
+    });
+  } else if (event.event === "step") {
+    const step = num(event.step) ?? 0;
+    const total = num(event.total_steps);
+    const elapsed = num(event.elapsed_s);
+    const etaSeconds = total && elapsed && step > 0 ? (elapsed / step) * (total - step) : undefined;
+    ctx.report({ step, totalSteps: total, tokensPerSecond: num(event.tokens_per_s), etaSeconds });
+    const loss = num(event.loss);
+    if (loss !== undefined) {
+      void insertMetrics(ctx.db, [
+        {
+          runId,
+          step,
+          kind: "train",
+          loss,
+          learningRate: num(event.lr),
+          tokensPerSecond: num(event.tokens_per_s),
+        },
+      ]).catch((err) => ctx.log(`could not store a metric: ${err.message}`));
+    }
+  } else if (event.event === "eval") {
+    const loss = num(event.val_loss);
+    if (loss !== undefined) {
+      void insertMetrics(ctx.db, [{ runId, step: num(event.step) ?? 0, kind: "eval", loss }]).catch((err) =>
+        ctx.log(`could not store a metric: ${err.message}`),
+      );
+    }
+  }
+}
