@@ -68,9 +68,11 @@ def main(argv=None) -> int:
     try:
         if args.cmd == "train":
             from .config import load_run_config
+
+            cfg = load_run_config(args.config)  # validated before torch loads: bad jobs fail fast
             from .train import train
 
-            train(load_run_config(args.config))
+            train(cfg)
         elif args.cmd == "init-base":
             from .init_base import init_base
 

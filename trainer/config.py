@@ -284,4 +284,23 @@ def load_run_config(path: str) -> RunConfig:
             d = json.load(f)
     except json.JSONDecodeError as e:
         raise TrainerError("config", f"run config is not valid JSON: {e}") from None
-    return parse_run_config(d)
+    cfg = parse_run_config(d)
+    check_inputs(cfg)
+    return cfg
+
+
+def check_inputs(cfg: RunConfig) -> None:
+    """File and architecture checks that need no torch, so a bad job fails in milliseconds."""
+    for name in ("train_file", "val_file"):
+        path = getattr(cfg, name)
+        if path is not None and not os.path.isfile(path):
+            raise TrainerError("missing_file", f"{name} not found: {path}")
+    if cfg.base_dir is not None:
+        if not os.path.isdir(cfg.base_dir):
+            raise TrainerError("missing_file", f"base_dir not found: {cfg.base_dir}")
+        load_model_config(cfg.base_dir)
+    else:
+        ModelConfig.from_hf(cfg.model_config)
+    tok_dir = cfg.tokenizer_dir or cfg.base_dir
+    if not os.path.isfile(os.path.join(tok_dir, "tokenizer.json")):
+        raise TrainerError("missing_file", f"tokenizer.json not found in {tok_dir}")
