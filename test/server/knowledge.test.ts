@@ -4,9 +4,9 @@ import type { SessionUser } from "@/server/trpc";
 import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
 
-describeEachDatabase("knowledge router", (useDb) => {
+describeEachDatabase("knowledge router", (testDb) => {
   let staff: SessionUser;
-  const asStaff = () => createCaller({ db: useDb().db, user: staff });
+  const asStaff = () => createCaller({ db: testDb().db, user: staff });
   const base: { variants: string[]; context: never[]; product: string | null; tags: string[] } = {
     variants: [],
     context: [],
@@ -16,7 +16,7 @@ describeEachDatabase("knowledge router", (useDb) => {
 
   beforeAll(async () => {
     const s = await createUser(
-      useDb().db,
+      testDb().db,
       { email: "kim@example.com", password: "kim-password-1", role: "staff", name: "Kim" },
       null,
     );
