@@ -1,6 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, getTableColumns } from "drizzle-orm";
 import type { Db } from "../client";
-import { type Model, models } from "../schema";
+import { baseModels, type Model, models } from "../schema";
 
 /** The model customers are served, if one has been promoted. */
 export async function findProductionModel(db: Db): Promise<Model | undefined> {
@@ -13,6 +13,11 @@ export async function findModelById(db: Db, id: string): Promise<Model | undefin
   return row;
 }
 
-export async function listModels(db: Db): Promise<Model[]> {
-  return db.select().from(models).orderBy(desc(models.createdAt));
+/** Newest first, with the base's name for the lineage summary (staff cannot list bases). */
+export async function listModels(db: Db): Promise<(Model & { baseName: string | null })[]> {
+  return db
+    .select({ ...getTableColumns(models), baseName: baseModels.name })
+    .from(models)
+    .leftJoin(baseModels, eq(baseModels.id, models.baseModelId))
+    .orderBy(desc(models.createdAt));
 }

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
+  baseModels,
   datasetSnapshots,
   knowledgePairs,
   snapshotPairs,
@@ -87,8 +88,17 @@ export async function getRun(db: Db, id: string): Promise<TrainingRun | undefine
   return row;
 }
 
-export async function listRuns(db: Db, limit: number): Promise<TrainingRun[]> {
-  return db.select().from(trainingRuns).orderBy(desc(trainingRuns.createdAt)).limit(limit);
+/** Newest runs first, with their base's name for the runs list (staff cannot list bases). */
+export async function listRuns(
+  db: Db,
+  limit: number,
+): Promise<(TrainingRun & { baseName: string | null })[]> {
+  return db
+    .select({ ...getTableColumns(trainingRuns), baseName: baseModels.name })
+    .from(trainingRuns)
+    .leftJoin(baseModels, eq(baseModels.id, trainingRuns.baseModelId))
+    .orderBy(desc(trainingRuns.createdAt))
+    .limit(limit);
 }
 
 /** Takes the oldest queued run for this worker; concurrent workers never get the same one. */
