@@ -70,3 +70,15 @@ def test_rope_theta_changes_the_model():
     ids = torch.randint(0, 97, (1, 12))
     with torch.no_grad():
         assert not torch.allclose(make(rope_theta=500.0)(ids), make(rope_theta=10000.0)(ids), atol=1e-4)
+
+
+def test_gradient_checkpointing_gives_the_same_gradients():
+    grads = []
+    for ckpt in (False, True):
+        m = make().train()
+        m.gradient_checkpointing = ckpt
+        ids = torch.randint(0, 97, (2, 10), generator=torch.Generator().manual_seed(1))
+        seg = torch.tensor([[0] * 6 + [1] * 4, [0] * 10])
+        m(ids, segment_ids=seg).logsumexp(-1).sum().backward()
+        grads.append(torch.cat([p.grad.flatten() for p in m.parameters()]))
+    assert torch.allclose(grads[0], grads[1], atol=1e-6)
