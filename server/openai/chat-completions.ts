@@ -1,0 +1,242 @@
+/**
+ * The OpenAI-compatible API (`POST /v1/chat/completions`, `GET /v1/models`) over the production
+ * model, authenticated with admin-issued API keys. Plain Request → Response functions, so the
+ * route handlers stay one line and tests can serve them without Next.js.
+ */
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import type { Model } from "@/db/schema";
+import { STREAM_HEADERS } from "@/server/chat/http";
+import {
+  type ChatMessage,
+  ContextLengthError,
+  type GenerateRequest,
+  type GenerationStream,
+} from "@/server/inference";
+import { servingModelFor } from "@/server/serving";
+import { authenticateApiKey } from "./api-keys";
+
+/** Always accepted as the model name: whatever model is in production. */
+export const PRODUCTION_ALIAS = "tunedesk";
+
+function apiError(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+) {
+  return Response.json({ error: { message, type, param, code } }, { status });
+}
+
+const unauthorized = () =>
+  apiError(
+    401,
+    "Incorrect or revoked API key. Ask an admin for a key (Console → Settings).",
+    "invalid_request_error",
+    "invalid_api_key",
+  );
+
+const contentPart = z.object({ type: z.string(), text: z.string().optional() });
+const message = z.object({
+  role: z.enum(["system", "developer", "user", "assistant"], {
+    error: "messages[].role must be system, developer, user or assistant",
+  }),
+  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+});
+
+const completionRequest = z.object({
+  model: z.string({ error: "model is required" }).min(1, "model is required"),
+  messages: z.array(message).min(1, "messages must contain at least one message"),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().min(1).max(4096).nullish(),
+  max_completion_tokens: z.number().int().min(1).max(4096).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  seed: z.number().int().nullish(),
+  n: z.literal(1, { error: "only n = 1 is supported" }).nullish(),
+});
+type CompletionRequest = z.infer<typeof completionRequest>;
+
+function textOf(content: z.infer<typeof message>["content"]): string {
+  if (typeof content === "string") return content;
+  return (content ?? []).map((p) => (p.type === "text" ? (p.text ?? "") : "")).join("");
+}
+
+function toEngineRequest(body: CompletionRequest, signal: AbortSignal): GenerateRequest {
+  const messages: ChatMessage[] = body.messages.map((m) => ({
+    role: m.role === "developer" ? "system" : m.role,
+    content: textOf(m.content),
+  }));
+  const stop = body.stop === undefined || body.stop === null ? undefined : [body.stop].flat();
+  return {
+    messages,
+    signal,
+    maxNewTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    stop,
+    seed: body.seed ?? undefined,
+  };
+}
+
+function modelMatches(requested: string, model: Model): boolean {
+  return requested === PRODUCTION_ALIAS || requested === model.name || requested === model.id;
+}
+
+function finishReason(reason: string): "stop" | "length" {
+  return reason === "length" ? "length" : "stop";
+}
+
+export async function handleListModels(req: Request, db: Db): Promise<Response> {
+  if (!(await authenticateApiKey(db, req.headers.get("authorization")))) return unauthorized();
+  const { status } = await servingModelFor(db);
+  const data =
+    status.state === "none"
+      ? []
+      : [
+          {
+            id: status.model.name,
+            object: "model",
+            created: Math.floor((status.model.promotedAt ?? status.model.createdAt).getTime() / 1000),
+            owned_by: "tunedesk",
+          },
+        ];
+  return Response.json({ object: "list", data });
+}
+
+export async function handleChatCompletions(req: Request, db: Db): Promise<Response> {
+  if (!(await authenticateApiKey(db, req.headers.get("authorization")))) return unauthorized();
+  const raw = await req.json().catch(() => undefined);
+  if (raw === undefined) return apiError(400, "The body must be JSON.", "invalid_request_error", null);
+  const parsed = completionRequest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return apiError(
+      400,
+      issue?.message ?? "Invalid request",
+      "invalid_request_error",
+      null,
+      issue?.path.join(".") ?? null,
+    );
+  }
+  const body = parsed.data;
+  const { manager, status } = await servingModelFor(db);
+  if (status.state !== "ready")
+    return apiError(
+      503,
+      "No model is serving yet: promote a trained model first.",
+      "server_error",
+      "model_not_available",
+    );
+  if (!modelMatches(body.model, status.model))
+    return apiError(
+      404,
+      `The model '${body.model}' does not exist; use '${status.model.name}' or '${PRODUCTION_ALIAS}'.`,
+      "invalid_request_error",
+      "model_not_found",
+      "model",
+    );
+
+  const abort = new AbortController();
+  req.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  let stream: GenerationStream;
+  try {
+    stream = manager.generate(toEngineRequest(body, abort.signal));
+  } catch (err) {
+    if (err instanceof ContextLengthError)
+      return apiError(400, err.message, "invalid_request_error", "context_length_exceeded", "messages");
+    throw err;
+  }
+  const meta = {
+    id: `chatcmpl-${crypto.randomBytes(12).toString("hex")}`,
+    created: Math.floor(Date.now() / 1000),
+    model: status.model.name,
+  };
+  if (body.stream) return streamResponse(stream, meta, body.stream_options?.include_usage ?? false, abort);
+  const result = await stream.result;
+  return Response.json({
+    ...meta,
+    object: "chat.completion",
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: result.text, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason(result.finishReason),
+      },
+    ],
+    usage: {
+      prompt_tokens: result.promptTokens,
+      completion_tokens: result.completionTokens,
+      total_tokens: result.promptTokens + result.completionTokens,
+    },
+  });
+}
+
+function streamResponse(
+  stream: GenerationStream,
+  meta: { id: string; created: number; model: string },
+  includeUsage: boolean,
+  abort: AbortController,
+): Response {
+  const encoder = new TextEncoder();
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    encoder.encode(
+      `data: ${JSON.stringify({ ...meta, object: "chat.completion.chunk", choices, ...extra })}\n\n`,
+    );
+  const delta = (d: Record<string, unknown>, finish: string | null = null) => ({
+    index: 0,
+    delta: d,
+    logprobs: null,
+    finish_reason: finish,
+  });
+  const iterator = stream[Symbol.asyncIterator]();
+  let phase: "role" | "tokens" | "closed" = "role";
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (phase === "role") {
+        phase = "tokens";
+        controller.enqueue(chunk([delta({ role: "assistant", content: "" })]));
+        return;
+      }
+      try {
+        // Skip steps that released no text (an incomplete character or a possible stop string).
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) break;
+          if (next.value.text) {
+            controller.enqueue(chunk([delta({ content: next.value.text })]));
+            return;
+          }
+        }
+        const result = await stream.result;
+        controller.enqueue(chunk([delta({}, finishReason(result.finishReason))]));
+        if (includeUsage)
+          controller.enqueue(
+            chunk([], {
+              usage: {
+                prompt_tokens: result.promptTokens,
+                completion_tokens: result.completionTokens,
+                total_tokens: result.promptTokens + result.completionTokens,
+              },
+            }),
+          );
+        controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+        phase = "closed";
+        controller.close();
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    cancel() {
+      abort.abort();
+    },
+  });
+  return new Response(body, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", ...STREAM_HEADERS },
+  });
+}

@@ -1,0 +1,59 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, expect, it } from "vitest";
+import { models } from "@/db/schema";
+import { getServingModel, reloadServingModel, servingModelFor } from "@/server/serving";
+import { describeEachDatabase } from "../helpers/db";
+import { insertModel, servingBundle } from "./serving-fixtures";
+
+describeEachDatabase("serving model", (useDb) => {
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = await servingBundle();
+    // The serving model is per process: start each database's suite from nothing.
+    await reloadServingModel(useDb().db);
+  }, 300_000);
+
+  it("serves nothing without a production model", async () => {
+    const { status } = await servingModelFor(useDb().db);
+    expect(status).toEqual({ state: "none" });
+    expect(getServingModel().manager.active).toBeUndefined();
+  });
+
+  it("loads the production model on first use and answers with it", async () => {
+    const db = useDb().db;
+    const model = await insertModel(db, bundle, { name: "first" });
+    const { manager, status } = await servingModelFor(db);
+    expect(status).toMatchObject({ state: "ready", model: { id: model.id } });
+    const result = await manager.complete({
+      messages: [{ role: "user", content: "Hello" }],
+      maxNewTokens: 4,
+      temperature: 0,
+    });
+    expect(result.completionTokens).toBeGreaterThan(0);
+  });
+
+  it("hot-swaps after a promotion; a promoted bundle that cannot load keeps the old one serving", async () => {
+    const db = useDb().db;
+    const before = getServingModel();
+    const oldEngine = before.manager.active?.engine;
+    await db.update(models).set({ status: "retired" }).where(eq(models.status, "production"));
+    const second = await insertModel(db, bundle, { name: "second" });
+    const status = await reloadServingModel(db);
+    expect(status).toMatchObject({ state: "ready", model: { id: second.id } });
+    expect(getServingModel().manager.active?.engine).not.toBe(oldEngine);
+
+    await db.update(models).set({ status: "retired" }).where(eq(models.id, second.id));
+    const broken = await insertModel(db, "/nonexistent/bundle", { name: "broken" });
+    expect(await reloadServingModel(db)).toMatchObject({ state: "failed", model: { id: broken.id } });
+    // Customers are still answered by the last good model rather than by nothing.
+    const served = await servingModelFor(db);
+    expect(served.status).toMatchObject({ state: "ready", model: { id: second.id } });
+  });
+
+  it("stops serving when no model is in production any more", async () => {
+    const db = useDb().db;
+    await db.update(models).set({ status: "retired" });
+    expect(await reloadServingModel(db)).toEqual({ state: "none" });
+    expect(getServingModel().manager.active).toBeUndefined();
+  });
+});
