@@ -1,12 +1,23 @@
 import type { Metadata } from "next";
+import { auth } from "@/server/auth";
+import { RunList } from "./run-list";
+import { TrainForm } from "./train-form";
 
 export const metadata: Metadata = { title: "Training" };
 
-export default function TrainingPage() {
+export default async function TrainingPage() {
+  const session = await auth();
+  const isAdmin = session?.user.role === "admin";
   return (
-    <section>
+    <section className="stack">
       <h1>Training</h1>
-      <p className="muted">Training runs of the support model. Nothing here yet.</p>
+      {isAdmin ? (
+        <TrainForm />
+      ) : (
+        <p className="muted">Admins start training runs; you can follow them here.</p>
+      )}
+      <h2>Runs</h2>
+      <RunList />
     </section>
   );
 }

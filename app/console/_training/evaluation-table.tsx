@@ -1,0 +1,65 @@
+import type { EvaluationReport, ModelScores } from "@/server/training/evaluation";
+import { formatCount, formatPercent, formatScore } from "./format";
+
+const columns: { key: keyof ModelScores; label: string; title: string; show: (v: number) => string }[] = [
+  { key: "tokenF1", label: "Token F1", title: "Word overlap with the reference answer", show: formatScore },
+  {
+    key: "rougeL",
+    label: "ROUGE-L",
+    title: "Longest common word sequence with the reference",
+    show: formatScore,
+  },
+  {
+    key: "stoppedShare",
+    label: "Stopped",
+    title: "Share of answers that ended on their own rather than at the length limit",
+    show: formatPercent,
+  },
+  { key: "repetition", label: "Repetition", title: "Share of repeated word sequences", show: formatPercent },
+  { key: "meanAnswerWords", label: "Words", title: "Mean answer length in words", show: (v) => v.toFixed(1) },
+  {
+    key: "meanLatencyMs",
+    label: "Latency",
+    title: "Mean time to a full answer",
+    show: (v) => `${formatCount(v)} ms`,
+  },
+];
+
+/** Held-out scores per model label (candidate / production / base), one row each. */
+export function EvaluationTable({ report }: { report: EvaluationReport | null | undefined }) {
+  if (!report) return <p className="muted">Not evaluated.</p>;
+  if (report.models.length === 0) {
+    return <p className="muted">No held-out questions: the snapshot was too small to hold some pairs out.</p>;
+  }
+  return (
+    <div className="table-wrap panel">
+      <table data-testid="evaluation-table">
+        <caption className="muted">
+          {report.questions.length} held-out question{report.questions.length === 1 ? "" : "s"}, answered as
+          customers would get them. Higher F1 / ROUGE-L and stopped share are better; lower repetition is
+          better.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" title={c.title}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {report.models.map((m) => (
+            <tr key={m.label} className={m.label === "candidate" ? "highlight" : undefined}>
+              <th scope="row">{m.label}</th>
+              {columns.map((c) => (
+                <td key={c.key}>{c.show(m.scores[c.key])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

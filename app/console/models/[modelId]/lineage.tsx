@@ -1,0 +1,73 @@
+import Link from "next/link";
+import { formatCompact, formatDuration } from "@/app/console/_training/format";
+import { KeyValues } from "@/app/console/_training/key-values";
+import type { BaseModel, Model, TrainingRun } from "@/db/schema";
+
+type RunDetails = {
+  run: TrainingRun;
+  base: BaseModel;
+  snapshot:
+    | { sha256: string; pairCount: number; trainPairCount: number; heldOutPairCount: number }
+    | undefined;
+};
+
+/** Where a model came from: base, frozen data, settings, and what training measured. */
+export function Lineage({ model, run }: { model: Model; run: RunDetails | undefined }) {
+  const { phaseSeconds, ...metrics } = model.metrics as { phaseSeconds?: Record<string, number> } & Record<
+    string,
+    unknown
+  >;
+  return (
+    <div className="lineage">
+      <div className="panel stack">
+        <h3>Base</h3>
+        {run ? (
+          <p>
+            {run.base.name} <span className="badge">{run.base.kind}</span>{" "}
+            {typeof run.base.summary.parameters === "number" && (
+              <span className="muted">{formatCompact(run.base.summary.parameters)} parameters</span>
+            )}
+          </p>
+        ) : (
+          <p className="muted">—</p>
+        )}
+        <h3>Dataset snapshot</h3>
+        {run?.snapshot ? (
+          <p>
+            <code title={run.snapshot.sha256}>{run.snapshot.sha256.slice(0, 12)}</code> ·{" "}
+            {run.snapshot.pairCount} pairs ({run.snapshot.trainPairCount} train,{" "}
+            {run.snapshot.heldOutPairCount} held out)
+          </p>
+        ) : (
+          <p className="muted">—</p>
+        )}
+        {model.trainingRunId && (
+          <p>
+            <Link href={`/console/training/${model.trainingRunId}`}>Open the training run</Link>
+          </p>
+        )}
+      </div>
+      <div className="panel stack">
+        <h3>Settings</h3>
+        {run ? <KeyValues label="Training settings" entries={Object.entries(run.run.settings)} /> : <p>—</p>}
+      </div>
+      <div className="panel stack">
+        <h3>Training metrics</h3>
+        <KeyValues label="Training metrics" entries={Object.entries(metrics)} />
+        {phaseSeconds && (
+          <>
+            <h3>Time per phase</h3>
+            <dl className="key-values" aria-label="Time per phase">
+              {Object.entries(phaseSeconds).map(([phase, s]) => (
+                <div key={phase}>
+                  <dt>{phase}</dt>
+                  <dd>{formatDuration(s)}</dd>
+                </div>
+              ))}
+            </dl>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatScore } from "@/app/console/_training/format";
+import type { Model } from "@/db/schema";
+
+type Gate = { worse: boolean; candidate?: number; production?: number } | null;
+
+const isConflict = (e: unknown) => (e as { data?: { code?: string } } | null)?.data?.code === "CONFLICT";
+
+/** Promote a candidate (with the promotion gate's reason when it scored worse) or roll back to a retired model. */
+export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [needsReason, setNeedsReason] = useState(false);
+  const [reason, setReason] = useState("");
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() }),
+    ]);
+  const handlers = {
+    onSuccess: () => {
+      setError(null);
+      setNeedsReason(false);
+      setNotice("Done: customers are now served by this model.");
+      return refresh();
+    },
+    onError: (e: unknown) => {
+      setNotice(null);
+      setError(errorMessage(e));
+      if (isConflict(e) && model.status === "candidate") setNeedsReason(true);
+    },
+  };
+  const promote = useMutation(trpc.models.promote.mutationOptions(handlers));
+  const rollBack = useMutation(trpc.models.rollBack.mutationOptions(handlers));
+  const askReason = needsReason || !!gate?.worse;
+
+  function submitPromote(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    promote.mutate({ id: model.id, overrideReason: askReason ? reason.trim() || undefined : undefined });
+  }
+
+  if (model.status === "production") {
+    return (
+      <p className="notice-box" role="status">
+        {notice ?? "This model answers customers now."}
+      </p>
+    );
+  }
+
+  if (model.status === "retired") {
+    return (
+      <section className="panel stack" aria-label="Roll back">
+        <p>
+          This model served customers before. Rolling back puts it in production again, without a restart.
+        </p>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div>
+          <button
+            type="button"
+            disabled={rollBack.isPending}
+            onClick={() => rollBack.mutate({ id: model.id })}
+          >
+            {rollBack.isPending ? "Rolling back…" : "Roll back to this model"}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <form className="panel stack" aria-label="Promote" onSubmit={submitPromote}>
+      {gate?.worse ? (
+        <p className="warning">
+          This candidate answers held-out questions worse than production (token F1{" "}
+          {formatScore(gate.candidate)} vs {formatScore(gate.production)}).
+        </p>
+      ) : gate?.candidate !== undefined ? (
+        <p>
+          Held-out token F1 {formatScore(gate.candidate)} vs production {formatScore(gate.production)}.
+        </p>
+      ) : null}
+      {error && (
+        <p role="alert" className="error" data-testid="promote-error">
+          {error}
+        </p>
+      )}
+      {askReason && (
+        <label>
+          Reason for promoting it anyway
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={1000} />
+        </label>
+      )}
+      <div>
+        <button type="submit" disabled={promote.isPending}>
+          {promote.isPending ? "Promoting…" : askReason ? "Promote anyway" : "Promote to production"}
+        </button>
+      </div>
+      <p className="muted">Serving switches to the promoted model at once; no restart needed.</p>
+    </form>
+  );
+}

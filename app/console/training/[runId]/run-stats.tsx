@@ -1,0 +1,63 @@
+import { formatCompact, formatCount, formatDuration, formatPercent } from "@/app/console/_training/format";
+import type { TrainingProgress } from "@/db/schema/training";
+
+/** The live numbers of a run: where it is, how fast it goes, on what hardware. */
+export function RunStats({ progress, active }: { progress: TrainingProgress; active: boolean }) {
+  const { step, totalSteps } = progress;
+  return (
+    <div className="panel stack">
+      {totalSteps ? (
+        <label className="progress-label">
+          Step {formatCount(step ?? 0)} of {formatCount(totalSteps)}
+          <progress max={totalSteps} value={step ?? 0} />
+        </label>
+      ) : null}
+      <dl className="stat-grid" data-testid="run-stats">
+        <div>
+          <dt>Phase</dt>
+          <dd data-testid="run-phase">{progress.phase ?? (active ? "waiting for a worker" : "—")}</dd>
+        </div>
+        <div>
+          <dt>Step</dt>
+          <dd>{step !== undefined ? `${formatCount(step)} / ${formatCount(totalSteps)}` : "—"}</dd>
+        </div>
+        <div>
+          <dt>Tokens/s</dt>
+          <dd>{formatCount(progress.tokensPerSecond)}</dd>
+        </div>
+        <div>
+          <dt>ETA</dt>
+          <dd>{active && progress.phase === "training" ? formatDuration(progress.etaSeconds) : "—"}</dd>
+        </div>
+        <div>
+          <dt>Hardware</dt>
+          <dd>
+            {progress.device ? progress.device.toUpperCase() : "—"}
+            {progress.precision ? ` · ${progress.precision}` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt>Parameters</dt>
+          <dd>{formatCompact(progress.parameters)}</dd>
+        </div>
+        <div>
+          <dt>Examples (train / held out)</dt>
+          <dd>
+            {formatCount(progress.trainExamples)} / {formatCount(progress.valExamples)}
+          </dd>
+        </div>
+        <div>
+          <dt>Padding</dt>
+          <dd>{formatPercent(progress.paddingRatio)}</dd>
+        </div>
+      </dl>
+      {progress.phaseSeconds && (
+        <p className="muted phase-times">
+          {Object.entries(progress.phaseSeconds)
+            .map(([phase, s]) => `${phase} ${formatDuration(s)}`)
+            .join(" · ")}
+        </p>
+      )}
+    </div>
+  );
+}
