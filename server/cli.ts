@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { userRoles } from "@/db/schema";
 import { getDatabase } from "./db";
+import { env } from "./env";
+import { loadDemoKnowledge } from "./knowledge/demo";
 import { UserFacingError } from "./users/errors";
 import { createUser } from "./users/service";
 
@@ -9,7 +11,9 @@ const usage = `Usage: npm run tunedesk -- <command> [options]
 Commands:
   db:migrate                         apply pending database migrations
   user:create --email E --password P [--role ${userRoles.join("|")}] [--name N]
-                                     create a staff or admin account`;
+                                     create a staff or admin account
+  seed:demo [--yes]                  load the Fernhollow Gear demo knowledge base (82 approved pairs);
+                                     on PostgreSQL (DATABASE_URL set) only with --yes`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -42,6 +46,25 @@ const commands: Record<string, Command> = {
       null,
     );
     console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+  },
+
+  async "seed:demo"(args) {
+    const { values } = parseArgs({
+      args,
+      options: { yes: { type: "boolean", default: false } },
+      strict: true,
+    });
+    // Demo pairs would be trained on; never put them in a production database by accident.
+    if (env().DATABASE_URL && !values.yes) {
+      throw new UserFacingError(
+        "DATABASE_URL points at a PostgreSQL database. Re-run with --yes to load the demo pairs into it.",
+      );
+    }
+    const { db, kind } = await getDatabase();
+    const { created, skipped } = await loadDemoKnowledge(db);
+    console.log(
+      `Demo knowledge base loaded (${kind}): ${created} pairs created, ${skipped} already present.`,
+    );
   },
 };
 
