@@ -1,6 +1,7 @@
 /**
  * Continuous batching: one loop advances every active sequence by one token per model call,
- * admitting waiting sequences (prefilled alone, then merged into the batch cache) as others finish.
+ * admitting waiting sequences (prompt read alone in chunks between decode steps, then merged into
+ * the batch cache) as others finish.
  */
 import { KvCache, type KvShape } from "./kv-cache";
 import type { ForwardInput, ForwardOutput } from "./onnx-decoder";
@@ -12,10 +13,19 @@ export interface DecoderModel {
   forward(input: ForwardInput): Promise<ForwardOutput>;
 }
 
+interface PrefillJob {
+  sequence: Sequence;
+  /** The prompt's own cache so far (batch 1); its length is how much of the prompt was read. */
+  cache: KvCache;
+}
+
 export interface SchedulerOptions {
   /** Most sequences decoded together; more wait in line (default 16). */
   maxBatchSize?: number;
-  /** Prompts are prefilled in chunks of this many tokens to bound memory for the logits (default 512). */
+  /**
+   * Prompts are read in chunks of this many tokens (default 256): bounds the memory for their logits
+   * and how long one model call blocks the event loop and the other streams.
+   */
   prefillChunkTokens?: number;
 }
 
@@ -23,8 +33,8 @@ export class BatchScheduler {
   private waiting: Sequence[] = [];
   /** Active sequences; index i is row i of `cache`. */
   private active: Sequence[] = [];
-  /** Taken from `waiting`, being prefilled, not yet in `active`. */
-  private admitting: Sequence[] = [];
+  /** The sequence whose prompt is being read, chunk by chunk, before it joins `active`. */
+  private prefilling: PrefillJob | undefined;
   private cache: KvCache;
   private running = false;
   private idleWaiters: Array<() => void> = [];
@@ -36,13 +46,13 @@ export class BatchScheduler {
     options: SchedulerOptions = {},
   ) {
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 16);
-    this.prefillChunkTokens = Math.max(1, options.prefillChunkTokens ?? 512);
+    this.prefillChunkTokens = Math.max(1, options.prefillChunkTokens ?? 256);
     this.cache = KvCache.empty(model.shape, 0);
   }
 
   /** Sequences waiting or generating. */
   get pending(): number {
-    return this.waiting.length + this.admitting.length + this.active.length;
+    return this.waiting.length + (this.prefilling ? 1 : 0) + this.active.length;
   }
 
   submit(sequence: Sequence): void {
@@ -63,9 +73,13 @@ export class BatchScheduler {
     try {
       // Let requests submitted in the same tick join the first batch.
       await Promise.resolve();
-      while (this.waiting.length > 0 || this.active.length > 0) {
+      while (this.waiting.length > 0 || this.prefilling || this.active.length > 0) {
         this.dropCancelled();
-        await this.admitWaiting();
+        if (!this.prefilling && this.waiting.length > 0 && this.active.length < this.maxBatchSize) {
+          this.prefilling = { sequence: this.waiting.shift()!, cache: KvCache.empty(this.model.shape, 1) };
+        }
+        // One prefill chunk, then one decode step: running streams keep flowing while a long prompt is read.
+        if (this.prefilling) await this.prefillChunk(this.prefilling);
         if (this.active.length > 0) await this.decodeStep();
       }
     } finally {
@@ -80,62 +94,52 @@ export class BatchScheduler {
       if (s.isCancelled) s.finish("cancelled");
       return !s.isFinished;
     });
+    if (this.prefilling?.sequence.isCancelled) {
+      this.prefilling.sequence.finish("cancelled");
+      this.prefilling = undefined;
+    }
     if (this.active.some((s) => s.isCancelled)) {
       for (const s of this.active) if (s.isCancelled) s.finish("cancelled");
       this.compact();
     }
   }
 
-  /** Prefills waiting sequences (each alone, chunked) and merges those still running into the batch. */
-  private async admitWaiting(): Promise<void> {
-    const free = this.maxBatchSize - this.active.length;
-    if (free <= 0 || this.waiting.length === 0) return;
-    this.admitting = this.waiting.splice(0, free);
-    const joined: Array<{ sequence: Sequence; cache: KvCache }> = [];
-    for (const sequence of this.admitting) {
-      try {
-        const cache = await this.prefill(sequence);
-        if (cache && !sequence.isFinished) joined.push({ sequence, cache });
-      } catch (err) {
-        sequence.fail(err);
-      }
-    }
-    this.admitting = [];
-    if (joined.length === 0) return;
-    const rows = [
-      ...this.active.map((s, row) => ({ cache: this.cache, row, keep: s.cachedLength })),
-      ...joined.map(({ sequence, cache }) => ({ cache, row: 0, keep: sequence.cachedLength })),
-    ];
-    this.cache = KvCache.gather(this.model.shape, rows);
-    this.active.push(...joined.map((j) => j.sequence));
-  }
-
-  /** Runs the prompt through the model; returns the sequence's own cache, or undefined if cancelled meanwhile. */
-  private async prefill(sequence: Sequence): Promise<KvCache | undefined> {
+  /**
+   * Feeds the next chunk of a prompt through the model (alone, batch 1). After the last chunk the
+   * first token is sampled and, unless that already ended it, the sequence joins the batch cache.
+   */
+  private async prefillChunk(job: PrefillJob): Promise<void> {
+    const { sequence } = job;
     const prompt = sequence.tokenIds;
-    let cache = KvCache.empty(this.model.shape, 1);
-    let logits: Float32Array | undefined;
-    for (let start = 0; start < prompt.length; start += this.prefillChunkTokens) {
-      if (sequence.isCancelled) {
-        sequence.finish("cancelled");
-        return undefined;
-      }
-      const chunk = prompt.slice(start, start + this.prefillChunkTokens);
-      const out = await this.model.forward({
+    const start = job.cache.length;
+    const chunk = prompt.slice(start, start + this.prefillChunkTokens);
+    let out: ForwardOutput;
+    try {
+      if (chunk.length === 0) throw new Error("empty prompt");
+      out = await this.model.forward({
         inputIds: chunk,
         batch: 1,
         seq: chunk.length,
         padLeft: [0],
         firstPosition: [start],
-        past: cache,
+        past: job.cache,
       });
-      cache = out.present;
-      logits = out.logits;
+    } catch (err) {
+      this.prefilling = undefined;
+      sequence.fail(err);
+      return;
     }
-    if (!logits) throw new Error("empty prompt");
+    job.cache = out.present;
+    if (job.cache.length < prompt.length) return;
+    this.prefilling = undefined;
     sequence.cachedLength = prompt.length;
-    sequence.accept(sequence.pickNext(logits));
-    return cache;
+    sequence.accept(sequence.pickNext(out.logits));
+    if (sequence.isFinished) return;
+    this.cache = KvCache.gather(this.model.shape, [
+      ...this.active.map((s, row) => ({ cache: this.cache, row, keep: s.cachedLength })),
+      { cache: job.cache, row: 0, keep: sequence.cachedLength },
+    ]);
+    this.active.push(sequence);
   }
 
   /** One token for every active sequence in a single batched model call. */

@@ -28,7 +28,7 @@ export interface EngineOptions {
   maxBatchSize?: number;
   /** Context window used for prompt fitting and as a hard cap (default min(max_position_embeddings, 2048)). */
   maxContextTokens?: number;
-  /** Prompt prefill chunk size (default 512). */
+  /** Prompt prefill chunk size (default 256). */
   prefillChunkTokens?: number;
 }
 

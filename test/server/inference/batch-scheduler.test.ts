@@ -77,7 +77,7 @@ async function runAlone(prompt: number[], maxNew: number) {
 
 describe("BatchScheduler", () => {
   it("gives every sequence the same tokens batched as alone, with staggered arrivals", async () => {
-    const maxNew = (i: number) => 5 + ((i * 3) % 9);
+    const maxNew = (i: number) => 25 + ((i * 3) % 9);
     const alone = await Promise.all(prompts.map((p, i) => runAlone(p, maxNew(i))));
     const model = new FakeDecoder();
     const scheduler = new BatchScheduler(model, { maxBatchSize: 3, prefillChunkTokens: 4 });
@@ -86,7 +86,7 @@ describe("BatchScheduler", () => {
     for (const [i, s] of sequences.entries()) {
       scheduler.submit(s);
       results.push(s.stream.result);
-      if (i % 2 === 1) await new Promise((r) => setTimeout(r, 2)); // join mid-flight
+      if (i >= 4) await new Promise((r) => setTimeout(r, 2)); // the rest join mid-flight
     }
     const batched = await Promise.all(results);
     expect(batched).toEqual(alone);
@@ -95,6 +95,22 @@ describe("BatchScheduler", () => {
     expect(alone.some((r) => r.finishReason === "length")).toBe(true);
     await scheduler.whenIdle();
     expect(scheduler.pending).toBe(0);
+  });
+
+  it("keeps decoding running streams between the chunks of a long prompt", async () => {
+    const model = new FakeDecoder();
+    const scheduler = new BatchScheduler(model, { prefillChunkTokens: 4 });
+    const alone = await runAlone(prompts[0]!, 25);
+    expect(alone.completionTokens).toBeGreaterThan(8);
+    const running = makeSequence(prompts[0]!, 25);
+    const longPrompt = Array.from({ length: 20 }, (_, i) => 1 + (i % 30));
+    const late = makeSequence(longPrompt, 3);
+    scheduler.submit(running);
+    scheduler.submit(late);
+    await late.stream.result;
+    // The short prompt (P) and its first decode step (D), then the long prompt's 5 chunks, each followed by a decode step.
+    expect(model.calls.map((c) => (c.seq > 1 ? "P" : "D")).join("")).toMatch(/^PD(PD){5}/);
+    expect((await running.stream.result).tokenIds).toEqual(alone.tokenIds);
   });
 
   it("streams one chunk per token whose texts add up to the result", async () => {
