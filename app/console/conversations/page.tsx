@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { ConversationsInbox } from "./inbox";
+import { ConversationTabs } from "./tabs";
 
 export const metadata: Metadata = { title: "Conversations" };
 
 export default function ConversationsPage() {
   return (
-    <section>
+    <section className="stack">
       <h1>Conversations</h1>
-      <p className="muted">Customer chats, ratings and the review queue. Nothing here yet.</p>
+      <ConversationTabs />
+      <ConversationsInbox />
     </section>
   );
 }

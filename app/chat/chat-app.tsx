@@ -1,0 +1,283 @@
+"use client";
+
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import {
+  type CSSProperties,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import superjson from "superjson";
+import { errorMessage } from "@/app/_lib/trpc";
+import type { AppRouter } from "@/server/routers/_app";
+import {
+  CONVERSATION_KEY,
+  CUSTOMER_HEADER,
+  openSession,
+  type SessionInfo,
+  sendMessage,
+  store,
+  stored,
+  TOKEN_KEY,
+} from "./chat-stream";
+import { EscalateForm } from "./escalate-form";
+import { type ChatLine, MessageFeedback } from "./message-feedback";
+
+export type ChatCustomization = { title: string; color: string | null; channel: "chat" | "widget" };
+
+let nextLocalId = 0;
+const localId = () => `local-${++nextLocalId}`;
+
+export function ChatApp({ title, color, channel }: ChatCustomization) {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [conversationId, setConversationId] = useState<string | null>(null);
+  const [lines, setLines] = useState<ChatLine[]>([]);
+  const [escalated, setEscalated] = useState(false);
+  const [draft, setDraft] = useState("");
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [generating, setGenerating] = useState<AbortController | null>(null);
+  const [showEscalate, setShowEscalate] = useState(false);
+  const logRef = useRef<HTMLDivElement>(null);
+  const tokenRef = useRef<string>("");
+
+  const trpc = useMemo(
+    () =>
+      createTRPCClient<AppRouter>({
+        links: [
+          httpBatchLink({
+            url: "/api/trpc",
+            transformer: superjson,
+            headers: () => (tokenRef.current ? { [CUSTOMER_HEADER]: tokenRef.current } : {}),
+          }),
+        ],
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    openSession(stored(CONVERSATION_KEY))
+      .then((info) => {
+        tokenRef.current = info.customerToken;
+        store(TOKEN_KEY, info.customerToken);
+        setSession(info);
+        if (info.conversation) {
+          setConversationId(info.conversation.id);
+          setEscalated(info.conversation.escalated);
+          setLines(info.conversation.messages.map((m) => ({ ...m, key: m.id, streaming: false })));
+        }
+      })
+      .catch((err: unknown) => setLoadError(errorMessage(err)));
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the lines change
+  useEffect(() => {
+    logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
+  }, [lines]);
+
+  const update = (key: string, change: (line: ChatLine) => ChatLine) =>
+    setLines((all) => all.map((l) => (l.key === key ? change(l) : l)));
+
+  async function send(e?: FormEvent) {
+    e?.preventDefault();
+    const content = draft.trim();
+    if (!content || generating || !session) return;
+    setSendError(null);
+    const userKey = localId();
+    const botKey = localId();
+    const abort = new AbortController();
+    setGenerating(abort);
+    setLines((all) => [
+      ...all,
+      { key: userKey, id: null, role: "user", content, state: "complete", streaming: false },
+    ]);
+    let started = false;
+    try {
+      await sendMessage(
+        { token: tokenRef.current, conversationId, content, channel },
+        (event) => {
+          if (event.type === "start") {
+            started = true;
+            setDraft("");
+            setConversationId(event.conversationId);
+            store(CONVERSATION_KEY, event.conversationId);
+            update(userKey, (l) => ({ ...l, id: event.userMessageId }));
+            if (event.assistantMessageId)
+              setLines((all) => [
+                ...all,
+                {
+                  key: botKey,
+                  id: event.assistantMessageId,
+                  role: "assistant",
+                  content: "",
+                  state: "generating",
+                  streaming: true,
+                },
+              ]);
+          } else if (event.type === "delta") {
+            update(botKey, (l) => ({ ...l, content: l.content + event.text }));
+          } else if (event.type === "done") {
+            const state = event.finishReason === "cancelled" ? "cancelled" : "complete";
+            update(botKey, (l) => ({ ...l, content: event.content, state, streaming: false }));
+          } else if (event.type === "unavailable") {
+            setLines((all) => [
+              ...all,
+              {
+                key: botKey,
+                id: null,
+                role: "notice",
+                content: event.message,
+                state: "complete",
+                streaming: false,
+              },
+            ]);
+          } else {
+            update(botKey, (l) => ({ ...l, state: "failed", streaming: false }));
+            setSendError(event.message);
+          }
+        },
+        abort.signal,
+      );
+    } catch (err) {
+      if (abort.signal.aborted) {
+        update(botKey, (l) => ({ ...l, state: "cancelled", streaming: false }));
+      } else {
+        // Nothing was saved: take the message back so the customer can edit and resend it.
+        if (!started) setLines((all) => all.filter((l) => l.key !== userKey));
+        else update(botKey, (l) => ({ ...l, state: "failed", streaming: false }));
+        setSendError(errorMessage(err));
+      }
+    } finally {
+      setGenerating(null);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  function newConversation() {
+    generating?.abort();
+    store(CONVERSATION_KEY, null);
+    setConversationId(null);
+    setLines([]);
+    setEscalated(false);
+    setShowEscalate(false);
+    setSendError(null);
+  }
+
+  const style = color ? ({ "--chat-accent": color } as CSSProperties) : undefined;
+  const limit = session?.limits.maxMessageChars ?? 2000;
+
+  return (
+    <div className={`chat ${channel === "widget" ? "chat-widget" : ""}`} style={style}>
+      <header className="chat-header">
+        <h1>{title}</h1>
+        <div className="row">
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setShowEscalate((v) => !v)}
+            disabled={!conversationId || escalated}
+            title={conversationId ? undefined : "Write your question first"}
+          >
+            Talk to a human
+          </button>
+          <button type="button" className="secondary" onClick={newConversation} disabled={lines.length === 0}>
+            New conversation
+          </button>
+        </div>
+      </header>
+      <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label="Conversation">
+        {loadError && (
+          <p role="alert" className="error">
+            {loadError}
+          </p>
+        )}
+        {session && !session.available && lines.length === 0 && (
+          <p className="chat-notice">
+            Our assistant isn&apos;t available right now, but you can still leave a message.
+          </p>
+        )}
+        {session?.available && lines.length === 0 && (
+          <p className="chat-notice">Hi! Ask us anything about our products.</p>
+        )}
+        {lines.map((line) => (
+          <div
+            key={line.key}
+            className={`chat-line chat-${line.role}`}
+            data-testid="chat-message"
+            data-role={line.role}
+          >
+            <div className="chat-bubble" aria-busy={line.streaming || undefined}>
+              {line.content || (line.streaming ? "…" : "")}
+              {line.state === "cancelled" && <span className="chat-meta"> (stopped)</span>}
+              {line.state === "failed" && <span className="chat-meta"> (not finished)</span>}
+            </div>
+            {line.role === "assistant" && line.id && !line.streaming && line.content && (
+              <MessageFeedback
+                line={line}
+                trpc={trpc}
+                onChange={(c) => update(line.key, (l) => ({ ...l, ...c }))}
+              />
+            )}
+          </div>
+        ))}
+        {escalated && (
+          <p className="chat-notice" data-testid="escalated">
+            A member of our team has been asked to look at this conversation and will get back to you.
+          </p>
+        )}
+      </div>
+      {showEscalate && conversationId && !escalated && (
+        <EscalateForm
+          trpc={trpc}
+          conversationId={conversationId}
+          onDone={() => {
+            setEscalated(true);
+            setShowEscalate(false);
+          }}
+          onCancel={() => setShowEscalate(false)}
+        />
+      )}
+      <form className="chat-composer" onSubmit={send} aria-label="Send a message">
+        {sendError && (
+          <p role="alert" className="error">
+            {sendError}
+          </p>
+        )}
+        <div className="chat-compose-row">
+          <textarea
+            aria-label="Your message"
+            placeholder="Type your question…"
+            value={draft}
+            rows={2}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKeyDown}
+            disabled={!session}
+          />
+          {generating ? (
+            <button type="button" className="secondary" onClick={() => generating.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" disabled={!session || !draft.trim()}>
+              Send
+            </button>
+          )}
+        </div>
+        {draft.length > limit * 0.8 && (
+          <p className={draft.length > limit ? "error" : "muted chat-meta"}>
+            {draft.length} / {limit} characters
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

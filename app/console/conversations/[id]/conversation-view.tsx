@@ -1,0 +1,91 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { ReviewItemCard } from "../review-item-card";
+
+const reasonLabel: Record<string, string> = {
+  incorrect: "incorrect",
+  incomplete: "incomplete",
+  outdated: "outdated",
+  off_topic: "off-topic",
+  other: "other",
+};
+
+/** One customer conversation as staff see it: the messages, ratings, and what is left to review. */
+export function ConversationView({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const detail = useQuery(trpc.conversations.get.queryOptions({ id }));
+  const setStatus = useMutation(
+    trpc.conversations.setStatus.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.reviewQueue.list.queryKey() });
+      },
+    }),
+  );
+  if (detail.error)
+    return (
+      <p role="alert" className="error">
+        {errorMessage(detail.error)}
+      </p>
+    );
+  if (!detail.data) return <p className="muted">Loading…</p>;
+  const { conversation, messages, feedback, openItems } = detail.data;
+  const feedbackByMessage = new Map(feedback.map((f) => [f.messageId, f]));
+  const resolved = conversation.status === "resolved";
+
+  return (
+    <div className="stack">
+      <div className="row">
+        <h1>Conversation</h1>
+        {conversation.escalatedAt && <span className="badge off">escalated</span>}
+        <span className="badge">{resolved ? "resolved" : "open"}</span>
+        <button
+          type="button"
+          className="secondary"
+          disabled={setStatus.isPending}
+          onClick={() => setStatus.mutate({ id, status: resolved ? "open" : "resolved" })}
+        >
+          {resolved ? "Reopen" : "Mark resolved"}
+        </button>
+      </div>
+      <p className="muted">
+        Started {conversation.createdAt.toLocaleString()} via {conversation.channel}
+        {conversation.contact ? ` · contact: ${conversation.contact}` : ""}
+      </p>
+      {setStatus.error && (
+        <p role="alert" className="error">
+          {errorMessage(setStatus.error)}
+        </p>
+      )}
+      <ol className="transcript panel">
+        {messages.map((m) => {
+          const f = feedbackByMessage.get(m.id);
+          return (
+            <li key={m.id} className={`transcript-${m.role}`} data-testid="transcript-message">
+              <div className="muted transcript-who">
+                {m.role === "user" ? "Customer" : "Bot"} · {m.createdAt.toLocaleTimeString()}
+                {m.state !== "complete" && ` · ${m.state}`}
+              </div>
+              <div className="transcript-text">{m.content || <span className="muted">(empty)</span>}</div>
+              {f && (
+                <div className="transcript-feedback">
+                  {f.rating === "up"
+                    ? "👍 helpful"
+                    : `👎 ${f.reason ? reasonLabel[f.reason] : "not helpful"}`}
+                  {f.correction && <div>Correction: {f.correction}</div>}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {openItems.length > 0 && <h2>To review</h2>}
+      {openItems.map((item) => (
+        <ReviewItemCard key={item.id} item={item} showConversationLink={false} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,252 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import type { ReviewQueueItem } from "@/server/chat/review";
+
+const kindLabel = {
+  rating: "Rated down",
+  correction: "Correction",
+  escalation: "Asked for a human",
+} as const;
+const reasonLabel: Record<string, string> = {
+  incorrect: "incorrect",
+  incomplete: "incomplete",
+  outdated: "outdated",
+  off_topic: "off-topic",
+  other: "other",
+};
+
+/**
+ * One review item: what the customer asked, what the bot said and what they said was wrong,
+ * with the actions that turn it into knowledge (pre-filled from the conversation) or dismiss it.
+ */
+export function ReviewItemCard({
+  item,
+  showConversationLink = true,
+}: {
+  item: ReviewQueueItem;
+  showConversationLink?: boolean;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [question, setQuestion] = useState(item.question);
+  const [answer, setAnswer] = useState(item.correction ?? "");
+  const [picking, setPicking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const handled = (message: string) => {
+    setDone(message);
+    setError(null);
+    void queryClient.invalidateQueries({ queryKey: trpc.reviewQueue.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
+  };
+  const onError = (e: unknown) => setError(errorMessage(e));
+  const createDraft = useMutation(
+    trpc.reviewQueue.createDraftPair.mutationOptions({
+      onSuccess: () => handled("Draft pair created in Knowledge."),
+      onError,
+    }),
+  );
+  const dismiss = useMutation(
+    trpc.reviewQueue.dismiss.mutationOptions({ onSuccess: () => handled("Dismissed."), onError }),
+  );
+  const busy = createDraft.isPending || dismiss.isPending;
+
+  if (done)
+    return (
+      <article className="panel review-item" data-testid="review-item-done">
+        <p className="notice" role="status">
+          {done} <Link href="/console/knowledge">Open Knowledge</Link>
+        </p>
+      </article>
+    );
+
+  return (
+    <article
+      className="panel review-item stack"
+      data-testid="review-item"
+      aria-label={`${kindLabel[item.kind]}: ${item.question}`}
+    >
+      <div className="row">
+        <span className={`badge ${item.kind === "escalation" ? "off" : ""}`}>{kindLabel[item.kind]}</span>
+        {item.reason && <span className="badge">{reasonLabel[item.reason] ?? item.reason}</span>}
+        <span className="muted">{item.createdAt.toLocaleString()}</span>
+        {showConversationLink && (
+          <Link href={`/console/conversations/${item.conversationId}`}>View conversation</Link>
+        )}
+      </div>
+      <dl className="review-texts">
+        <dt>Customer asked</dt>
+        <dd>{item.question || <span className="muted">(nothing)</span>}</dd>
+        {item.answer !== null && (
+          <>
+            <dt>Bot answered</dt>
+            <dd>{item.answer || <span className="muted">(empty)</span>}</dd>
+          </>
+        )}
+        {item.correction && (
+          <>
+            <dt>Customer&apos;s correction</dt>
+            <dd>{item.correction}</dd>
+          </>
+        )}
+        {item.contact && (
+          <>
+            <dt>Contact</dt>
+            <dd>{item.contact}</dd>
+          </>
+        )}
+      </dl>
+      <div className="review-edit stack">
+        <label>
+          Question
+          <textarea rows={2} value={question} onChange={(e) => setQuestion(e.target.value)} />
+        </label>
+        <label>
+          Answer
+          <textarea
+            rows={3}
+            value={answer}
+            placeholder="The right answer (may stay empty in a draft)"
+            onChange={(e) => setAnswer(e.target.value)}
+          />
+        </label>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => createDraft.mutate({ itemId: item.id, question, answer })}
+        >
+          Create draft pair
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => setPicking((v) => !v)}
+          aria-expanded={picking}
+        >
+          Add to existing pair…
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => dismiss.mutate({ itemId: item.id })}
+        >
+          Dismiss
+        </button>
+      </div>
+      {picking && (
+        <PairPicker
+          itemId={item.id}
+          question={question}
+          answer={answer}
+          onApplied={(mode) => handled(mode === "variant" ? "Added as a variant." : "Answer replaced.")}
+        />
+      )}
+    </article>
+  );
+}
+
+function PairPicker({
+  itemId,
+  question,
+  answer,
+  onApplied,
+}: {
+  itemId: string;
+  question: string;
+  answer: string;
+  onApplied: (mode: "variant" | "answer") => void;
+}) {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState(question);
+  const [term, setTerm] = useState(question);
+  const [pairId, setPairId] = useState<string>("");
+  const [error, setError] = useState<string | null>(null);
+  const suggestions = useQuery(
+    trpc.reviewQueue.suggestPairs.queryOptions({ text: term }, { enabled: term.trim() !== "" }),
+  );
+  const apply = useMutation(
+    trpc.reviewQueue.applyToPair.mutationOptions({
+      onSuccess: (_, vars) => onApplied(vars.mode),
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+
+  return (
+    <div className="pair-picker stack">
+      <div className="row">
+        <label className="grow">
+          Find the pair
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                e.preventDefault();
+                setTerm(search);
+              }
+            }}
+          />
+        </label>
+        <button type="button" className="secondary" onClick={() => setTerm(search)}>
+          Search
+        </button>
+      </div>
+      {suggestions.data && suggestions.data.length === 0 && <p className="muted">No similar pairs.</p>}
+      {suggestions.data && suggestions.data.length > 0 && (
+        <fieldset className="pair-options">
+          <legend>Pair</legend>
+          {suggestions.data.map((p) => (
+            <label key={p.id} className="check">
+              <input
+                type="radio"
+                name={`pair-${itemId}`}
+                value={p.id}
+                checked={pairId === p.id}
+                onChange={() => setPairId(p.id)}
+              />
+              <span>
+                <strong>{p.question}</strong> <span className="muted">{p.answer.slice(0, 120)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          disabled={!pairId || apply.isPending}
+          onClick={() => apply.mutate({ itemId, pairId, mode: "variant", text: question })}
+        >
+          Add question as a variant
+        </button>
+        <button
+          type="button"
+          disabled={!pairId || !answer.trim() || apply.isPending}
+          onClick={() => apply.mutate({ itemId, pairId, mode: "answer", text: answer })}
+        >
+          Replace the pair&apos;s answer
+        </button>
+      </div>
+    </div>
+  );
+}

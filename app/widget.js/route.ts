@@ -1,0 +1,62 @@
+/**
+ * The embeddable widget: `<script src="https://support.example.com/widget.js" data-title="Help"
+ * data-color="#2f5bea" async></script>` adds a chat button that opens /chat in an iframe.
+ */
+export const dynamic = "force-static";
+
+const SCRIPT = `(() => {
+  const script = document.currentScript;
+  if (!script || window.__tunedeskWidget) return;
+  window.__tunedeskWidget = true;
+  const origin = new URL(script.src).origin;
+  const title = script.dataset.title || "Support";
+  const color = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(script.dataset.color || "") ? script.dataset.color : "#2f5bea";
+  const side = script.dataset.position === "left" ? "left" : "right";
+  const src = origin + "/chat?widget=1&title=" + encodeURIComponent(title) + "&color=" + encodeURIComponent(color);
+
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = title;
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("data-tunedesk-launcher", "");
+  button.style.cssText = "position:fixed;bottom:20px;" + side + ":20px;z-index:2147483646;padding:12px 18px;" +
+    "border:0;border-radius:999px;background:" + color + ";color:#fff;font:600 15px system-ui,sans-serif;" +
+    "box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer";
+
+  let frame = null;
+  function toggle() {
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.src = src;
+      frame.title = title;
+      frame.setAttribute("allow", "clipboard-write");
+      frame.style.cssText = "position:fixed;bottom:80px;" + side + ":20px;z-index:2147483647;" +
+        "width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 100px));border:0;" +
+        "border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff";
+      document.body.appendChild(frame);
+    } else {
+      frame.style.display = frame.style.display === "none" ? "" : "none";
+    }
+    const open = frame.style.display !== "none";
+    button.setAttribute("aria-expanded", String(open));
+    if (open) frame.focus();
+  }
+  button.addEventListener("click", toggle);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && frame && frame.style.display !== "none") toggle();
+  });
+  (document.body ? Promise.resolve() : new Promise((r) => document.addEventListener("DOMContentLoaded", r)))
+    .then(() => document.body.appendChild(button));
+})();
+`;
+
+export function GET() {
+  return new Response(SCRIPT, {
+    headers: {
+      "Content-Type": "application/javascript; charset=utf-8",
+      "Cache-Control": "public, max-age=3600",
+      // Any site may load it: that is the point of a widget.
+      "Access-Control-Allow-Origin": "*",
+    },
+  });
+}
