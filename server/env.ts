@@ -17,6 +17,8 @@ const envSchema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TUNEDESK_PYTHON: z.string().min(1).default("/usr/bin/python3"),
+  TUNEDESK_HUB_URL: z.url({ error: "TUNEDESK_HUB_URL must be a URL" }).default("https://huggingface.co"),
+  HF_TOKEN: z.string().min(1).optional(),
   TUNEDESK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { getRun, getSnapshot, listMetrics, listRuns } from "@/db/queries/training";
+import { env } from "@/server/env";
 import { getBase, listBases, registerLocalBase } from "@/server/training/bases";
+import { startHubDownload } from "@/server/training/hub-download";
 import { trainingPaths } from "@/server/training/paths";
 import { cancelRun, previewRun, startRun } from "@/server/training/runs";
 import { defaultTrainingSettings, trainingSettingsInput } from "@/server/training/settings";
@@ -21,6 +23,18 @@ export const trainingRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => registerLocalBase(ctx.db, input)),
+
+  downloadBase: adminProcedure
+    .input(z.object({ hubId: z.string().trim().min(1, "Give a hub model id like org/name").max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const { TUNEDESK_HUB_URL, HF_TOKEN } = env();
+      const { base } = await startHubDownload(ctx.db, {
+        hubId: input.hubId,
+        dataDir: trainingPaths().dataDir,
+        options: { endpoint: TUNEDESK_HUB_URL, token: HF_TOKEN },
+      });
+      return base;
+    }),
 
   getDefaultSettings: adminProcedure.input(z.object({ baseModelId: id })).query(async ({ ctx, input }) => {
     const base = await getBase(ctx.db, input.baseModelId);

@@ -50,6 +50,7 @@ const rules: Record<string, Access> = {
   "apiKeys.revoke": "admin",
   "training.listBases": "admin",
   "training.registerBase": "admin",
+  "training.downloadBase": "admin",
   "training.getDefaultSettings": "admin",
   "training.previewRun": "admin",
   "training.startRun": "admin",
