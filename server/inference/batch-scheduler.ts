@@ -3,8 +3,9 @@
  * admitting waiting sequences (prompt read alone in chunks between decode steps, then merged into
  * the batch cache) as others finish.
  */
+
+import type { ForwardInput, ForwardOutput } from "./decoder-io";
 import { KvCache, type KvShape } from "./kv-cache";
-import type { ForwardInput, ForwardOutput } from "./onnx-decoder";
 import type { Sequence } from "./sequence";
 
 /** The model as the scheduler sees it (OnnxDecoder, or a fake in tests). */

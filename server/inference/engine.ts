@@ -16,6 +16,7 @@ import type {
   GenerationStream,
   SamplingOptions,
 } from "./types";
+import { WorkerDecoder } from "./worker-decoder";
 
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default 2). */
@@ -30,6 +31,11 @@ export interface EngineOptions {
   maxContextTokens?: number;
   /** Prompt prefill chunk size (default 256). */
   prefillChunkTokens?: number;
+  /**
+   * Run onnxruntime in a worker thread (default false) so model calls never block this thread's
+   * event loop; the scheduler, tokenizer and streams stay here.
+   */
+  worker?: boolean;
 }
 
 export class ContextLengthError extends Error {
@@ -68,7 +74,9 @@ export class InferenceEngine {
       headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
     };
     const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
-    const decoder = await OnnxDecoder.load(join(bundleDir, file), shape, { threads: options.threads });
+    const decoder = await (options.worker ? WorkerDecoder : OnnxDecoder).load(join(bundleDir, file), shape, {
+      threads: options.threads,
+    });
     let metadata: Record<string, unknown> = {};
     try {
       metadata = JSON.parse(await readFile(join(bundleDir, "bundle.json"), "utf8"));

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { BatchScheduler, type DecoderModel } from "../../../server/inference/batch-scheduler";
+import type { ForwardInput, ForwardOutput } from "../../../server/inference/decoder-io";
 import { KvCache } from "../../../server/inference/kv-cache";
-import type { ForwardInput, ForwardOutput } from "../../../server/inference/onnx-decoder";
 import { GreedySampler } from "../../../server/inference/sampler";
 import { Sequence } from "../../../server/inference/sequence";
 
