@@ -14,6 +14,7 @@ from torch.utils.checkpoint import checkpoint
 from .config import ModelConfig
 
 _HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
+IGNORE_INDEX = -100
 
 
 class RMSNorm(nn.Module):
@@ -156,8 +157,12 @@ class LlamaForCausalLM(nn.Module):
     def head_weight(self):
         return self.model.embed_tokens.weight if self.lm_head is None else self.lm_head.weight
 
-    def forward(self, input_ids, position_ids=None, attention_mask=None, segment_ids=None, past_key_values=None, use_cache=False):
-        """input_ids (B, T) -> logits (B, T, V) [, presents: per layer (k, v) each (B, nkv, S, hd)]."""
+    def forward(self, input_ids, position_ids=None, attention_mask=None, segment_ids=None, past_key_values=None, use_cache=False, targets=None):
+        """input_ids (B, T) -> logits (B, T, V) [, presents: per layer (k, v) each (B, nkv, S, hd)].
+
+        With targets (B, T) it returns the summed cross-entropy instead (a method of the module,
+        so DDP sees it as the forward pass).
+        """
         B, T = input_ids.shape
         past_len = 0 if past_key_values is None else past_key_values[0][0].shape[2]
         if position_ids is None:
@@ -174,6 +179,11 @@ class LlamaForCausalLM(nn.Module):
                 x, present = layer(x, cos, sin, mask, past)
             presents.append(present)
         x = self.model.norm(x)
+        if targets is not None:
+            # Only positions with a target go through the vocab-wide head: in SFT most are prompt.
+            keep = targets != IGNORE_INDEX
+            logits = F.linear(x[keep], self.head_weight())  # (N, V)
+            return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
         # The tied head reads the embedding matrix itself, so it exists once in every export.
         logits = F.linear(x, self.head_weight())  # (B, T, V)
         return (logits, presents) if use_cache else logits

@@ -1,7 +1,6 @@
 """The training run: RUN.json -> model bundle, with progress events on stdout (DESIGN.md)."""
 
 import contextlib
-import json
 import math
 import os
 import random
@@ -11,11 +10,10 @@ import signal
 import time
 
 import torch
-import torch.nn.functional as F
 
 from . import safetensors_io
 from .config import ModelConfig, RunConfig, auto_cpu_bf16
-from .data import IGNORE, Batches, Schedule, load_examples
+from .data import Batches, Schedule, load_examples
 from .errors import Cancelled, TrainerError, is_oom
 from .export import write_bundle
 from .lora import apply_lora, lora_state_dict, merge_lora
@@ -113,6 +111,8 @@ def make_optimizer(model, cfg: RunConfig, device):
     kwargs = {}
     if device.type == "cuda" and "fused" in torch.optim.AdamW.__init__.__code__.co_varnames:
         kwargs["fused"] = True  # torch 2.x only
+    else:
+        kwargs["foreach"] = True  # one kernel per op over all tensors instead of a Python loop
     return torch.optim.AdamW(groups, lr=cfg.learning_rate, betas=tuple(cfg.adam_betas), eps=1e-8, **kwargs)
 
 
@@ -126,12 +126,12 @@ def batch_loss(model, mb, device, precision):
     """Summed cross-entropy over the micro-batch's target tokens (normalised by the caller)."""
     seg = mb["segment_ids"]
     with autocast_ctx(device, precision):
-        logits = model(
+        return model(
             mb["input_ids"].to(device),
             position_ids=mb["position_ids"].to(device),
             segment_ids=None if seg is None else seg.to(device),
-        )  # (B, T, V)
-    return F.cross_entropy(logits.float().flatten(0, 1), mb["targets"].to(device).flatten(), ignore_index=IGNORE, reduction="sum")
+            targets=mb["targets"].to(device),
+        )
 
 
 @torch.no_grad()

@@ -31,7 +31,7 @@ def test_init_base_export_and_generate(tmp_path):
     assert rc == 0, err
     assert len(lines) == 1 and list(lines[0]) == ["tokens"]
     out = lines[0]
-    assert and [len(t) for t in out["tokens"]] == [6, 6]
+    assert [len(t) for t in out["tokens"]] == [6, 6]
     model = load_pretrained(str(bundle))
     # Batched (left-padded) generation equals generating each prompt alone.
     assert out["tokens"] == [greedy(model, [p], 6, 0)[0] for p in prompts]

@@ -37,20 +37,25 @@ def test_masked_labels_contribute_nothing(tmp_path):
     mb = collate(ds.examples, [[0]], pad_id=0)
     assert mb["n_targets"] == 4
 
-    class Capture(torch.nn.Module):
-        def forward(self, *a, **kw):
-            self.logits = model(*a, **kw)
-            self.logits.retain_grad()
-            return self.logits
-
-    cap = Capture()
-    loss = batch_loss(cap, mb, torch.device("cpu"), "fp32")
-    manual = F.cross_entropy(model(torch.tensor([ids]))[0, 7:11], torch.tensor(ids[8:12]), reduction="sum")
+    loss = batch_loss(model, mb, torch.device("cpu"), "fp32")
+    logits = model(torch.tensor([ids]))[0]
+    manual = F.cross_entropy(logits[7:11], torch.tensor(ids[8:12]), reduction="sum")
     assert torch.allclose(loss, manual, atol=1e-5)
-    loss.backward()
-    grad = cap.logits.grad[0].abs().sum(-1)  # (T,)
-    assert torch.all(grad[:7] == 0) and torch.all(grad[11:] == 0)
-    assert torch.all(grad[7:11] > 0)
+    # Any masked position counted (even the ones whose predictions happen to be good) raises the sum.
+    everything = F.cross_entropy(logits[:11], torch.tensor(ids[1:12]), reduction="sum")
+    assert everything > manual + 1
+    # The same holds for the gradient: only the 4 learned positions reach the hidden states.
+    h = {}
+
+    def keep(mod, inp, out):
+        out.retain_grad()
+        h["out"] = out
+
+    handle = model.model.norm.register_forward_hook(keep)
+    batch_loss(model, mb, torch.device("cpu"), "fp32").backward()
+    handle.remove()
+    g = h["out"].grad[0].abs().sum(-1)  # (T,)
+    assert torch.all(g[:7] == 0) and torch.all(g[11:] == 0) and torch.all(g[7:11] > 0)
 
 
 def test_bad_inputs(tmp_path):
