@@ -143,3 +143,16 @@ def test_error_events(tmp_path, tiny_base, toy):
     huge = variant("oom", base_dir=None, model_config=cfg, tokenizer_dir=str(tiny_base), train_file=str(long), val_file=None, max_seq_len=2048, batch_tokens=16384)
     limit = 3 * 2**30
     expect_error(huge, "out_of_memory", 7, preexec=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+
+
+def test_from_scratch_run_with_early_stopping(tmp_path, tiny_base, toy):
+    cfg = json.loads((tiny_base / "config.json").read_text())
+    # learning_rate 0: the validation loss can never improve, so patience 2 stops at the 3rd evaluation.
+    run = make_run(tmp_path, None, toy, base_dir=None, model_config=cfg, tokenizer_dir=str(tiny_base), learning_rate=0.0,
+                   max_steps=40, eval_every=2, early_stopping_patience=2, export_onnx=False)
+    rc, events, err = run_cli(["train", "--config", run])
+    assert rc == 0, err
+    assert [e["step"] for e in events if e["event"] == "eval"] == [2, 4, 6]
+    done = events[-1]["metrics"]
+    assert done["stopped_early"] is True and done["steps"] == 6 and done["best_step"] == 2
+    assert json.loads((tmp_path / "bundle" / "bundle.json").read_text())["base_model"] is None
