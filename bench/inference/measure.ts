@@ -6,6 +6,13 @@ export interface StreamTiming {
   tokens: number[];
 }
 
+/** One side of the comparison: streams a prompt (by index) and records token times. */
+export interface Runner {
+  name: string;
+  stream(prompt: number, maxNewTokens: number): Promise<StreamTiming>;
+  close(): Promise<void>;
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -23,15 +30,14 @@ export function decodeRate(t: StreamTiming): number {
   return (n - 1) / ((t.tokens[n - 1]! - t.tokens[0]!) / 1000);
 }
 
-/** Aggregate over concurrent streams: end-to-end and decode-phase (once every stream has its first token). */
-export function aggregate(streams: StreamTiming[]): { endToEnd: number; decodePhase: number } {
+/** Aggregate tokens/s over concurrent streams, from the first request to the last token. */
+export function aggregate(streams: StreamTiming[]): number {
   const start = Math.min(...streams.map((s) => s.start));
   const end = Math.max(...streams.flatMap((s) => s.tokens));
   const total = streams.reduce((n, s) => n + s.tokens.length, 0);
-  const allStarted = Math.max(...streams.map((s) => s.tokens[0]!));
-  const afterStart = streams.reduce((n, s) => n + s.tokens.filter((t) => t > allStarted).length, 0);
-  return {
-    endToEnd: total / ((end - start) / 1000),
-    decodePhase: end > allStarted ? afterStart / ((end - allStarted) / 1000) : Number.NaN,
-  };
+  return total / ((end - start) / 1000);
+}
+
+export async function concurrent(runner: Runner, n: number, maxNewTokens: number): Promise<number> {
+  return aggregate(await Promise.all(Array.from({ length: n }, (_, i) => runner.stream(i, maxNewTokens))));
 }
