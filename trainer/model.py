@@ -131,13 +131,13 @@ def build_mask(T: int, S: int, device, attention_mask=None, segment_ids=None):
     separate packed documents so they never see each other. Each query always sees itself, so
     no row is fully masked (padding rows would otherwise turn into NaN and poison the cache).
     """
-    if attention_mask is None and segment_ids is None:
-        return None
+    if attention_mask is None and segment_ids is None and S == T:
+        return None  # SDPA's is_causal (and tril) align top-left: only right when nothing is cached
     q_idx = torch.arange(T, device=device) + (S - T)  # absolute positions of the queries
     k_idx = torch.arange(S, device=device)
     causal = k_idx[None, :] <= q_idx[:, None]  # (T, S)
     diag = k_idx[None, :] == q_idx[:, None]
-    mask = causal[None, None]
+    mask = causal[None, None]  # (1, 1, T, S)
     if attention_mask is not None:
         mask = mask & attention_mask[:, None, None, :].bool()
     if segment_ids is not None:

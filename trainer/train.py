@@ -1,6 +1,7 @@
 """The training run: RUN.json -> model bundle, with progress events on stdout (DESIGN.md)."""
 
 import contextlib
+import inspect
 import math
 import os
 import random
@@ -246,7 +247,9 @@ def train(cfg: RunConfig) -> dict:
             raise TrainerError("config", f"checkpoint was trained with method {meta.get('method')!r}, run asks for {cfg.method!r}")
         weights = "adapter.safetensors" if cfg.method == "lora" else "model.safetensors"
         load_trainable(model, {k: v for k, v in safetensors_io.load_file(os.path.join(ckpt_path, weights)).items() if cfg.method == "lora" or k in dict(model.named_parameters())})
-        opt = torch.load(os.path.join(ckpt_path, "optimizer.pt"))
+        # Our own file; torch >= 2.6 would otherwise refuse the RNG state tuples (weights_only).
+        kw = {"weights_only": False} if "weights_only" in inspect.signature(torch.load).parameters else {}
+        opt = torch.load(os.path.join(ckpt_path, "optimizer.pt"), **kw)
         optimizer.load_state_dict(opt["optimizer"])
         torch.set_rng_state(opt["torch_rng"])
         random.setstate(opt["python_rng"])

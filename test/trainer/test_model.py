@@ -82,3 +82,13 @@ def test_gradient_checkpointing_gives_the_same_gradients():
         m(ids, segment_ids=seg).logsumexp(-1).sum().backward()
         grads.append(torch.cat([p.grad.flatten() for p in m.parameters()]))
     assert torch.allclose(grads[0], grads[1], atol=1e-6)
+
+
+@torch.no_grad()
+def test_cached_decode_without_attention_mask():
+    m = make()
+    ids = torch.randint(0, 97, (1, 6))
+    full = m(ids)
+    _, past = m(ids[:, :4], use_cache=True)
+    step, past = m(ids[:, 4:5], past_key_values=past, use_cache=True)
+    assert torch.allclose(step[0, 0], full[0, 4], atol=1e-5)
