@@ -1,6 +1,13 @@
 import { formatCompact, formatCount, formatDuration, formatPercent } from "@/app/console/_training/format";
 import type { TrainingProgress } from "@/db/schema/training";
 
+/** The trainer's torch device in words: cuda / cuda:0 / mps are GPUs. */
+function hardware(device: string): string {
+  if (device.startsWith("cuda")) return `GPU (${device})`;
+  if (device === "mps") return "GPU (Apple)";
+  return device.toUpperCase();
+}
+
 /** The live numbers of a run: where it is, how fast it goes, on what hardware. */
 export function RunStats({ progress, active }: { progress: TrainingProgress; active: boolean }) {
   const { step, totalSteps } = progress;
@@ -32,7 +39,7 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
         <div>
           <dt>Hardware</dt>
           <dd>
-            {progress.device ? progress.device.toUpperCase() : "—"}
+            {progress.device ? hardware(progress.device) : "—"}
             {progress.precision ? ` · ${progress.precision}` : ""}
           </dd>
         </div>
