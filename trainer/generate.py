@@ -1,7 +1,5 @@
 """Greedy generation in PyTorch with the KV cache; the reference the serving engine is compared to."""
 
-import os
-
 import torch
 
 from .errors import TrainerError

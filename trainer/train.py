@@ -1,7 +1,6 @@
 """The training run: RUN.json -> model bundle, with progress events on stdout (DESIGN.md)."""
 
 import contextlib
-import inspect
 import math
 import os
 import random
@@ -12,14 +11,14 @@ import time
 
 import torch
 
-from . import safetensors_io
+from .checkpoint import load_checkpoint, load_trainable, save_checkpoint, trainable_state
 from .config import ModelConfig, RunConfig, auto_cpu_bf16
 from .data import Batches, Schedule, load_examples
 from .errors import Cancelled, TrainerError, is_oom
 from .export import write_bundle
-from .lora import apply_lora, lora_state_dict, merge_lora
+from .lora import apply_lora, merge_lora
 from .model import LlamaForCausalLM
-from .modelio import copy_tokenizer_files, load_pretrained, read_json, save_pretrained, special_token_ids, write_json
+from .modelio import load_pretrained, read_json, special_token_ids
 from .progress import emit, log
 
 _cancel = {"flag": False}
@@ -154,47 +153,6 @@ def peak_memory_mb(device) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def trainable_state(model) -> dict:
-    return {k: v.detach().to("cpu", copy=True) for k, v in model.named_parameters() if v.requires_grad}
-
-
-def load_trainable(model, state: dict) -> None:
-    params = dict(model.named_parameters())
-    with torch.no_grad():
-        for k, v in state.items():
-            if k not in params or params[k].shape != v.shape:
-                raise TrainerError("shape_mismatch", f"checkpoint tensor {k} does not fit the model")
-            params[k].copy_(v)
-
-
-def save_checkpoint(path: str, model, optimizer, cfg: RunConfig, tok_dir: str, state: dict, best: dict | None) -> None:
-    """Self-describing and atomic: written beside `path`, then renamed over it."""
-    tmp = path + f".tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    if cfg.method == "lora":
-        safetensors_io.save_file(lora_state_dict(model), os.path.join(tmp, "adapter.safetensors"))
-        write_json(os.path.join(tmp, "config.json"), model.config.to_hf())
-    else:
-        save_pretrained(model, tmp)
-    copy_tokenizer_files(tok_dir, tmp)
-    gen = read_json(os.path.join(tok_dir, "generation_config.json"))
-    if gen:
-        write_json(os.path.join(tmp, "generation_config.json"), gen)
-    if best:
-        safetensors_io.save_file(best, os.path.join(tmp, "best.safetensors"))
-    torch.save({"optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state(), "python_rng": random.getstate()}, os.path.join(tmp, "optimizer.pt"))
-    write_json(os.path.join(tmp, "checkpoint.json"), {
-        "kind": "tunedesk-checkpoint", "method": cfg.method, "base_dir": cfg.base_dir and os.path.abspath(cfg.base_dir),
-        "lora": cfg.to_dict()["lora"] if cfg.method == "lora" else None, "tokenizer_dir": os.path.abspath(tok_dir), **state,
-    })
-    old = path + f".old-{os.getpid()}"
-    if os.path.exists(path):
-        os.rename(path, old)
-    os.rename(tmp, path)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build_model(cfg: RunConfig):
     if cfg.base_dir:
         model = load_pretrained(cfg.base_dir)
@@ -242,22 +200,12 @@ def train(cfg: RunConfig) -> dict:
     step, tokens_seen, best, best_val, best_step, bad_evals, train_time = 0, 0, None, math.inf, None, 0, 0.0
     ckpt_path = os.path.join(cfg.checkpoint_dir, "latest") if cfg.checkpoint_dir else None
     if cfg.resume and ckpt_path and os.path.isfile(os.path.join(ckpt_path, "checkpoint.json")):
-        meta = read_json(os.path.join(ckpt_path, "checkpoint.json"))
-        if meta.get("method") != cfg.method:
-            raise TrainerError("config", f"checkpoint was trained with method {meta.get('method')!r}, run asks for {cfg.method!r}")
-        weights = "adapter.safetensors" if cfg.method == "lora" else "model.safetensors"
-        load_trainable(model, {k: v for k, v in safetensors_io.load_file(os.path.join(ckpt_path, weights)).items() if cfg.method == "lora" or k in dict(model.named_parameters())})
-        # Our own file; torch >= 2.6 would otherwise refuse the RNG state tuples (weights_only).
-        kw = {"weights_only": False} if "weights_only" in inspect.signature(torch.load).parameters else {}
-        opt = torch.load(os.path.join(ckpt_path, "optimizer.pt"), **kw)
-        optimizer.load_state_dict(opt["optimizer"])
-        torch.set_rng_state(opt["torch_rng"])
-        random.setstate(opt["python_rng"])
-        if os.path.isfile(os.path.join(ckpt_path, "best.safetensors")):
-            best = safetensors_io.load_file(os.path.join(ckpt_path, "best.safetensors"))
+        best, meta = load_checkpoint(ckpt_path, model, optimizer, cfg)
         step, tokens_seen, best_step, bad_evals = meta["step"], meta["tokens_seen"], meta.get("best_step"), meta.get("bad_evals", 0)
         best_val = meta["best_val"] if meta.get("best_val") is not None else math.inf
         train_time = meta.get("train_time_s", 0.0)
+        if meta.get("total_steps") != total:
+            log(f"WARNING: the checkpoint planned {meta.get('total_steps')} steps, this run {total}: data or batch settings changed")
         log(f"resumed from {ckpt_path} at step {step}")
     elif cfg.resume:
         log(f"resume requested but no checkpoint in {cfg.checkpoint_dir}: starting fresh")
