@@ -5,11 +5,15 @@ import { supportMessages } from "./support-prompt";
 
 export const REFERENCES_PER_ANSWER = 3;
 
-/** Default decoding for support answers: near-greedy, with guards against loops. */
+/**
+ * Default decoding for support answers: greedy, with guards against loops that look only at the
+ * answer, so copying wording from the retrieved references stays allowed.
+ */
 export const SUPPORT_SAMPLING: SamplingOptions = {
   temperature: 0,
   repetitionPenalty: 1.1,
   noRepeatNgramSize: 4,
+  penalizePrompt: false,
   maxNewTokens: 200,
 };
 

@@ -21,6 +21,8 @@ import { WorkerDecoder } from "./worker-decoder";
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
+  /** Busy-wait between ops (default true, onnxruntime's default); false when the cores are shared with training. */
+  spinWait?: boolean;
   /** 'int8' loads model.int8.onnx (dynamic quantization) instead of model.onnx. */
   precision?: "fp32" | "int8";
   /** Explicit ONNX file name inside the bundle; overrides `precision`. */
@@ -76,6 +78,7 @@ export class InferenceEngine {
     const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
     const decoder = await (options.worker ? WorkerDecoder : OnnxDecoder).load(join(bundleDir, file), shape, {
       threads: options.threads,
+      spinWait: options.spinWait,
     });
     let metadata: Record<string, unknown> = {};
     try {
@@ -157,6 +160,7 @@ export class InferenceEngine {
       topP: request.topP ?? gen.top_p ?? 1,
       repetitionPenalty: request.repetitionPenalty ?? gen.repetition_penalty ?? 1,
       noRepeatNgramSize: request.noRepeatNgramSize ?? gen.no_repeat_ngram_size ?? 0,
+      penalizePrompt: request.penalizePrompt ?? true,
     };
     const sequence = new Sequence({
       promptIds,

@@ -66,11 +66,18 @@ export class TopPProcessor implements LogitsProcessor {
   }
 }
 
-/** HF repetition penalty over prompt and output: positive logits divided, negative multiplied. */
+/**
+ * HF repetition penalty: positive logits divided, negative multiplied. `includePrompt: false`
+ * penalizes only generated tokens, for prompts whose text the answer should be free to reuse
+ * (retrieved reference answers).
+ */
 export class RepetitionPenaltyProcessor implements LogitsProcessor {
   private readonly seen = new Set<number>();
-  private counted = 0;
-  constructor(private readonly penalty: number) {}
+  private counted = -1;
+  constructor(
+    private readonly penalty: number,
+    private readonly includePrompt = true,
+  ) {}
   apply(logits: Float32Array, sequence: SequenceView): void {
     if (this.penalty === 1) return;
     this.catchUp(sequence);
@@ -83,17 +90,24 @@ export class RepetitionPenaltyProcessor implements LogitsProcessor {
     this.catchUp(sequence);
   }
   private catchUp(sequence: SequenceView): void {
+    if (this.counted < 0) this.counted = this.includePrompt ? 0 : sequence.promptLength;
     for (; this.counted < sequence.tokenIds.length; this.counted++)
       this.seen.add(sequence.tokenIds[this.counted]!);
   }
 }
 
-/** Bans any token that would complete an n-gram already present in the sequence. */
+/**
+ * Bans any token that would complete an n-gram already present in the sequence (only in the
+ * generated part with `includePrompt: false`).
+ */
 export class NoRepeatNGramProcessor implements LogitsProcessor {
   /** (n-1)-gram key -> tokens that followed it. */
   private readonly followers = new Map<string, Set<number>>();
   private indexed = 0;
-  constructor(private readonly n: number) {
+  constructor(
+    private readonly n: number,
+    private readonly includePrompt = true,
+  ) {
     if (!(n >= 1)) throw new RangeError("no-repeat n-gram size must be >= 1");
   }
   apply(logits: Float32Array, sequence: SequenceView): void {
@@ -109,7 +123,8 @@ export class NoRepeatNGramProcessor implements LogitsProcessor {
   private catchUp(sequence: SequenceView): void {
     const ids = sequence.tokenIds;
     // Index every complete n-gram ending at position `end - 1`.
-    for (let end = Math.max(this.indexed + 1, this.n); end <= ids.length; end++) {
+    const first = this.includePrompt ? this.n : sequence.promptLength + this.n;
+    for (let end = Math.max(this.indexed + 1, first); end <= ids.length; end++) {
       const key = ids.slice(end - this.n, end - 1).join(",");
       let set = this.followers.get(key);
       if (!set) {
@@ -174,14 +189,17 @@ export interface ProcessorSettings {
   topP: number;
   repetitionPenalty: number;
   noRepeatNgramSize: number;
+  /** Whether the penalties also count prompt tokens (HF semantics) or only generated ones. */
+  penalizePrompt: boolean;
   doSample: boolean;
 }
 
 /** Builds the processor chain in transformers' order: penalties first, then the sampling warpers. */
 export function buildLogitsProcessors(s: ProcessorSettings): LogitsProcessor[] {
   const chain: LogitsProcessor[] = [];
-  if (s.repetitionPenalty !== 1) chain.push(new RepetitionPenaltyProcessor(s.repetitionPenalty));
-  if (s.noRepeatNgramSize > 0) chain.push(new NoRepeatNGramProcessor(s.noRepeatNgramSize));
+  if (s.repetitionPenalty !== 1)
+    chain.push(new RepetitionPenaltyProcessor(s.repetitionPenalty, s.penalizePrompt));
+  if (s.noRepeatNgramSize > 0) chain.push(new NoRepeatNGramProcessor(s.noRepeatNgramSize, s.penalizePrompt));
   if (s.doSample) {
     if (s.temperature !== 1) chain.push(new TemperatureProcessor(s.temperature));
     if (s.topK > 0) chain.push(new TopKProcessor(s.topK));

@@ -18,6 +18,8 @@ export interface SamplingOptions {
   repetitionPenalty?: number;
   /** Forbid repeating any n-gram of this size (0 = off). */
   noRepeatNgramSize?: number;
+  /** Whether the repetition penalty and the n-gram ban also count the prompt (default true, as in transformers). */
+  penalizePrompt?: boolean;
   /** Force sampling on/off; default: sampling iff temperature > 0 (or generation_config.do_sample). */
   doSample?: boolean;
   /** Seed for this request's own random generator: same seed, same output, whatever else is batched with it. */

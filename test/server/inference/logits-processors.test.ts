@@ -80,6 +80,25 @@ describe("logits processors", () => {
     expect(b[2]).toBe(-Infinity);
   });
 
+  it("with includePrompt false, both penalties leave the prompt's tokens free to reuse", () => {
+    const prompt = [5, 6, 7, 5, 6];
+    const penalty = new RepetitionPenaltyProcessor(2, false);
+    const l = logitsOf(4, 4, 4, 4, 4, 4, 4, 4);
+    penalty.apply(l, seq([...prompt, 1], prompt.length));
+    expect([...l]).toEqual([4, 2, 4, 4, 4, 4, 4, 4]);
+
+    const ngram = new NoRepeatNGramProcessor(3, false);
+    const m = new Float32Array(8);
+    ngram.apply(m, seq(prompt, prompt.length));
+    expect([...m].every((x) => x === 0)).toBe(true); // "5 6 7" is only in the prompt
+    const generated = [...prompt, 7, 1, 7, 1];
+    ngram.onToken(seq(generated, prompt.length));
+    const n = new Float32Array(8);
+    ngram.apply(n, seq(generated, prompt.length));
+    expect(n[7]).toBe(-Infinity); // "7 1 7" was generated
+    expect([...n].filter((x) => x === -Infinity)).toHaveLength(1);
+  });
+
   it("builds the chain in transformers order and skips warpers when greedy", () => {
     const names = (s: Parameters<typeof buildLogitsProcessors>[0]) =>
       buildLogitsProcessors(s).map((p) => p.constructor.name);
@@ -89,6 +108,7 @@ describe("logits processors", () => {
       topP: 0.9,
       repetitionPenalty: 1.1,
       noRepeatNgramSize: 3,
+      penalizePrompt: true,
       doSample: true,
     };
     expect(names(base)).toEqual([
@@ -103,7 +123,7 @@ describe("logits processors", () => {
       "NoRepeatNGramProcessor",
     ]);
     expect(
-      names({ temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, noRepeatNgramSize: 0, doSample: true }),
+      names({ ...base, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, noRepeatNgramSize: 0 }),
     ).toEqual([]);
   });
 });
