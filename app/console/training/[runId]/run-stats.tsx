@@ -26,7 +26,11 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
         </div>
         <div>
           <dt>Step</dt>
-          <dd>{step !== undefined ? `${formatCount(step)} / ${formatCount(totalSteps)}` : "—"}</dd>
+          <dd>
+            {step !== undefined || totalSteps
+              ? `${formatCount(step ?? 0)} / ${formatCount(totalSteps)}`
+              : "—"}
+          </dd>
         </div>
         <div>
           <dt>Tokens/s</dt>
