@@ -25,9 +25,12 @@ const reasonLabel: Record<string, string> = {
  */
 export function ReviewItemCard({
   item,
+  onHandled,
   showConversationLink = true,
 }: {
   item: ReviewQueueItem;
+  /** Told what was done; the item then leaves the queue and this card unmounts. */
+  onHandled: (message: string) => void;
   showConversationLink?: boolean;
 }) {
   const trpc = useTRPC();
@@ -36,10 +39,9 @@ export function ReviewItemCard({
   const [answer, setAnswer] = useState(item.correction ?? "");
   const [picking, setPicking] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
 
   const handled = (message: string) => {
-    setDone(message);
+    onHandled(message);
     setError(null);
     void queryClient.invalidateQueries({ queryKey: trpc.reviewQueue.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
@@ -55,15 +57,6 @@ export function ReviewItemCard({
     trpc.reviewQueue.dismiss.mutationOptions({ onSuccess: () => handled("Dismissed."), onError }),
   );
   const busy = createDraft.isPending || dismiss.isPending;
-
-  if (done)
-    return (
-      <article className="panel review-item" data-testid="review-item-done">
-        <p className="notice" role="status">
-          {done} <Link href="/console/knowledge">Open Knowledge</Link>
-        </p>
-      </article>
-    );
 
   return (
     <article

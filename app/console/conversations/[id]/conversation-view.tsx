@@ -1,6 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import { ReviewItemCard } from "../review-item-card";
 
@@ -17,6 +19,7 @@ export function ConversationView({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.conversations.get.queryOptions({ id }));
+  const [notice, setNotice] = useState<string | null>(null);
   const setStatus = useMutation(
     trpc.conversations.setStatus.mutationOptions({
       onSuccess: () => {
@@ -82,9 +85,14 @@ export function ConversationView({ id }: { id: string }) {
           );
         })}
       </ol>
+      {notice && (
+        <p className="notice" role="status">
+          {notice} <Link href="/console/knowledge">Open Knowledge</Link>
+        </p>
+      )}
       {openItems.length > 0 && <h2>To review</h2>}
       {openItems.map((item) => (
-        <ReviewItemCard key={item.id} item={item} showConversationLink={false} />
+        <ReviewItemCard key={item.id} item={item} onHandled={setNotice} showConversationLink={false} />
       ))}
     </div>
   );

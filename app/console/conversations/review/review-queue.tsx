@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import type { ReviewItemKind } from "@/db/schema";
@@ -16,6 +17,7 @@ const kinds: { value: ReviewItemKind | "all"; label: string }[] = [
 export function ReviewQueue() {
   const trpc = useTRPC();
   const [kind, setKind] = useState<ReviewItemKind | "all">("all");
+  const [notice, setNotice] = useState<string | null>(null);
   const queue = useQuery(
     trpc.reviewQueue.list.queryOptions({ kinds: kind === "all" ? undefined : [kind], limit: 50 }),
   );
@@ -31,6 +33,11 @@ export function ReviewQueue() {
           ))}
         </select>
       </label>
+      {notice && (
+        <p className="notice" role="status">
+          {notice} <Link href="/console/knowledge">Open Knowledge</Link>
+        </p>
+      )}
       {queue.error && (
         <p role="alert" className="error">
           {errorMessage(queue.error)}
@@ -39,7 +46,7 @@ export function ReviewQueue() {
       {queue.isPending && <p className="muted">Loading…</p>}
       {queue.data && queue.data.items.length === 0 && <p className="muted">Nothing to review. Well done!</p>}
       {queue.data?.items.map((item) => (
-        <ReviewItemCard key={item.id} item={item} />
+        <ReviewItemCard key={item.id} item={item} onHandled={setNotice} />
       ))}
     </div>
   );

@@ -1,0 +1,215 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "@/db/client";
+import { knowledgePairs } from "@/db/schema";
+import { createUser } from "@/server/users/service";
+import { insertModel, servingBundle } from "../server/serving-fixtures";
+import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
+
+const admin = { email: "ada@example.com", password: "ada-password-123" };
+const staff = { email: "sam@example.com", password: "sam-password-123" };
+const question = "Can I return boots after a hike?";
+const correction = "Yes, within 60 days, even if worn outdoors.";
+
+// PostgreSQL: the test registers the production model in the database while the app is running.
+describe("customer chat in the browser [postgres]", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let database: Database;
+  let bundle: string;
+
+  beforeAll(async () => {
+    [app, browser, bundle] = await Promise.all([
+      startApp({ database: "postgres" }),
+      launchBrowser(),
+      servingBundle(),
+    ]);
+    database = await openDatabase({ kind: "postgres", url: app.databaseUrl ?? "", maxConnections: 2 });
+    await createUser(database.db, { ...admin, role: "admin" }, null);
+    await createUser(database.db, { ...staff, role: "staff" }, null);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext();
+    return context.newPage();
+  }
+
+  async function ask(page: Page, text: string) {
+    const reply = page.waitForResponse((r) => r.url().endsWith("/api/chat/messages"));
+    await page.getByLabel("Your message").fill(text);
+    await page.getByLabel("Your message").press("Enter");
+    return reply;
+  }
+
+  it("without a promoted model the chat says so politely and keeps working", async () => {
+    const page = await newPage();
+    await page.goto(`${app.url}/chat`);
+    await page.getByText("isn't available right now, but you can still leave a message").waitFor();
+    await ask(page, "Is anyone there?");
+    await page.locator('[data-role="notice"]').getByText("Your message has been saved").waitFor();
+    expect(await page.locator('[data-role="user"]').textContent()).toContain("Is anyone there?");
+  });
+
+  it("refuses an overlong message with a clear message", async () => {
+    const page = await newPage();
+    await page.goto(`${app.url}/chat`);
+    await page.getByLabel("Your message").fill("x".repeat(2001));
+    await page.getByText("2001 / 2000 characters").waitFor();
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.locator("main [role=alert]").textContent()).resolves.toContain(
+      "please keep it under 2000",
+    );
+  });
+
+  it("a customer asks, the answer streams, and they rate it down with a correction", async () => {
+    await insertModel(database.db, bundle, { name: "support-e2e" });
+    const page = await newPage();
+    await page.goto(`${app.url}/chat`);
+    await page.getByText("Ask us anything").waitFor();
+    const response = await ask(page, question);
+    expect(response.headers()["content-type"]).toContain("application/x-ndjson");
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(lines[0]?.type).toBe("start");
+    expect(lines.filter((l) => l.type === "delta").length).toBeGreaterThan(1);
+    expect(lines.at(-1)?.type).toBe("done");
+
+    const answer = page.locator('[data-role="assistant"]').last();
+    await answer.getByRole("button", { name: "Bad answer" }).waitFor();
+    expect((await answer.locator(".chat-bubble").textContent())?.length).toBeGreaterThan(0);
+    await answer.getByRole("button", { name: "Bad answer" }).click();
+    const form = answer.getByRole("form", { name: "What was wrong?" });
+    await form.getByLabel("Incorrect").check();
+    await form.getByLabel("The right answer (optional)").fill(correction);
+    await form.getByRole("button", { name: "Send feedback" }).click();
+    await answer.getByText("Thanks for your feedback!").waitFor();
+    expect(await answer.getByRole("button", { name: "Bad answer" }).getAttribute("aria-pressed")).toBe(
+      "true",
+    );
+
+    // Reloading resumes the conversation with the rating.
+    await page.reload();
+    await page.locator('[data-role="user"]').getByText(question).waitFor();
+    const again = page.locator('[data-role="assistant"]').last();
+    await again.getByRole("button", { name: "Bad answer", pressed: true }).waitFor();
+
+    await page.getByRole("button", { name: "Talk to a human" }).click();
+    await page.getByLabel("How can we reach you?").fill("hiker@example.com");
+    await page.getByRole("button", { name: "Ask for a human" }).click();
+    await page.getByTestId("escalated").waitFor();
+  });
+
+  it("staff see the correction in the review queue and turn it into a draft pair", async () => {
+    const page = await newPage();
+    await signIn(page, app.url, staff.email, staff.password);
+    await page.waitForURL(/\/console\//);
+    await page.goto(`${app.url}/console/conversations/review`);
+    const item = page.getByTestId("review-item").filter({ hasText: correction });
+    await item.waitFor();
+    expect(await item.textContent()).toContain(question);
+    expect(await item.getByLabel("Question").inputValue()).toBe(question);
+    expect(await item.getByLabel("Answer").inputValue()).toBe(correction);
+    await item.getByRole("button", { name: "Create draft pair" }).click();
+    await page.getByText("Draft pair created in Knowledge.").waitFor();
+
+    const pairs = await database.db.select().from(knowledgePairs);
+    expect(pairs.find((p) => p.question === question)).toMatchObject({
+      answer: correction,
+      status: "draft",
+      source: "feedback",
+    });
+    await page.reload();
+    await page.getByRole("link", { name: /Review queue/ }).waitFor();
+    await page.getByTestId("review-item").first().waitFor();
+    expect(await page.getByTestId("review-item").filter({ hasText: correction }).count()).toBe(0);
+    // The escalation is still waiting, with the customer's contact.
+    expect(await page.getByTestId("review-item").filter({ hasText: "hiker@example.com" }).count()).toBe(1);
+
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await page.getByLabel("Escalated").check();
+    await page.getByTestId("conversation-row").first().waitFor();
+    expect(await page.getByTestId("conversation-row").count()).toBe(1);
+    await page.getByRole("link", { name: question }).click();
+    await page.getByText(`Correction: ${correction}`).waitFor();
+    await page.getByRole("button", { name: "Mark resolved" }).click();
+    await page.getByRole("button", { name: "Reopen" }).waitFor();
+  });
+
+  it("the widget on another site opens the chat in an iframe with its title and colour", async () => {
+    // Another site: "localhost" is a different site from the app's 127.0.0.1 (both loopback, so
+    // Chromium's private-network rules allow the script).
+    const shop = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(`<!doctype html><html><body><h1>Fernhollow shop</h1>
+        <script src="${app.url}/widget.js" data-title="Help" data-color="#d32f2f" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+    const page = await newPage();
+    await page.goto(`http://localhost:${(shop.address() as AddressInfo).port}/`);
+    await page.getByRole("button", { name: "Help" }).click();
+    const frame = page.frameLocator('iframe[title="Help"]');
+    await frame.getByRole("heading", { name: "Help" }).waitFor();
+    await frame.getByLabel("Your message").fill("Do you ship to Canada?");
+    await frame.getByLabel("Your message").press("Enter");
+    await frame.locator('[data-role="assistant"]').getByRole("button", { name: "Good answer" }).waitFor();
+    await frame.getByRole("button", { name: "Good answer" }).click();
+    await frame.getByText("Thanks for your feedback!").waitFor();
+    const accent = await frame
+      .locator(".chat")
+      .evaluate((el) => getComputedStyle(el).getPropertyValue("--chat-accent"));
+    expect(accent.trim()).toBe("#d32f2f");
+    const [row] = await database.db.query.conversations.findMany({
+      where: (c, { eq }) => eq(c.channel, "widget"),
+    });
+    expect(row).toBeDefined();
+    shop.close();
+  });
+
+  it("API keys from the settings page reach only the API; customers cannot reach staff procedures", async () => {
+    const page = await newPage();
+    await signIn(page, app.url, admin.email, admin.password);
+    await page.waitForURL(/\/console\//);
+    await page.goto(`${app.url}/console/settings`);
+    const form = page.getByRole("form", { name: "New API key" });
+    await form.getByLabel("Name").fill("e2e");
+    await form.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+    expect(key).toMatch(/^td_/);
+
+    const bearer = { Authorization: `Bearer ${key}` };
+    const models = await fetch(`${app.url}/v1/models`, { headers: bearer });
+    expect(models.status).toBe(200);
+    expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual([
+      "support-e2e",
+    ]);
+    for (const path of ["conversations.list", "reviewQueue.list", "apiKeys.list"]) {
+      const res = await fetch(`${app.url}/api/trpc/${path}`, { headers: bearer });
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+    }
+
+    const customer = await newPage();
+    await customer.goto(`${app.url}/chat`);
+    await customer.getByLabel("Your message").waitFor();
+    for (const path of ["conversations.list", "reviewQueue.list", "apiKeys.list", "users.list"]) {
+      const res = await customer.request.get(`${app.url}/api/trpc/${path}`);
+      expect({ path, status: res.status() }).toEqual({ path, status: 401 });
+    }
+    const own = await customer.request.get(`${app.url}/api/trpc/chat.getConversation`);
+    expect(own.status()).toBe(200);
+
+    const row = page.getByTestId("api-key-row-e2e");
+    page.once("dialog", (d) => void d.accept());
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await row.getByText("revoked").waitFor();
+    expect((await fetch(`${app.url}/v1/models`, { headers: bearer })).status).toBe(401);
+  });
+});
