@@ -7,8 +7,9 @@ export async function openEngine(
   precision: "fp32" | "int8",
   prompts: number[][],
   threads: number,
+  spinWait = false,
 ): Promise<Runner> {
-  const engine = await InferenceEngine.load(bundleDir, { threads, precision, maxBatchSize: 16 });
+  const engine = await InferenceEngine.load(bundleDir, { threads, precision, maxBatchSize: 16, spinWait });
   await engine.warmUp();
   return {
     name: `ours ${precision}`,

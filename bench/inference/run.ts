@@ -2,7 +2,7 @@
  * Inference benchmark (npm run bench:inference): our engine vs transformers.js on the same
  * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads.
  *
- *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--out FILE]
+ *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin] [--out FILE]
  *
  * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The two sides are
  * measured alternately (same machine conditions); each figure is the best of --repeats runs, which
@@ -63,7 +63,7 @@ async function main() {
 
   const samples: Record<string, Samples> = {};
   for (const precision of ["fp32", "int8"] as const) {
-    const runners: Runner[] = [await openEngine(bundleDir, precision, promptIds, threads)];
+    const runners: Runner[] = [await openEngine(bundleDir, precision, promptIds, threads, flag("--spin"))];
     if (!flag("--no-transformers")) {
       runners.push(
         await openTransformers(bundleDir, join(cache, "transformers-js"), precision, promptTexts, threads),

@@ -98,6 +98,12 @@ export function checkContract(
 export interface DecoderSessionOptions {
   /** intra-op threads for onnxruntime (default 2). */
   threads?: number;
+  /**
+   * Let idle onnxruntime threads busy-wait for the next op (default false). Busy-waiting can shave
+   * a little latency on a dedicated machine, but on 2 shared cores (web + trainer + tests) it made
+   * decoding 2-4x slower in our measurements, so the threads sleep instead.
+   */
+  spinWait?: boolean;
 }
 
 /** onnxruntime session options for decoding on a few CPU cores. */
@@ -108,5 +114,6 @@ export function sessionOptions(options: DecoderSessionOptions) {
     interOpNumThreads: 1,
     executionMode: "sequential" as const,
     graphOptimizationLevel: "all" as const,
+    extra: { session: { intra_op: { allow_spinning: options.spinWait ? "1" : "0" } } },
   };
 }

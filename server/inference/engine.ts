@@ -21,7 +21,7 @@ import { WorkerDecoder } from "./worker-decoder";
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
-  /** Busy-wait between ops (default true, onnxruntime's default); false when the cores are shared with training. */
+  /** Let onnxruntime threads busy-wait between ops (default false: on shared cores it costs more than it saves). */
   spinWait?: boolean;
   /** 'int8' loads model.int8.onnx (dynamic quantization) instead of model.onnx. */
   precision?: "fp32" | "int8";
