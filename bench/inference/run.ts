@@ -66,7 +66,14 @@ async function main() {
     const runners: Runner[] = [await openEngine(bundleDir, precision, promptIds, threads, flag("--spin"))];
     if (!flag("--no-transformers")) {
       runners.push(
-        await openTransformers(bundleDir, join(cache, "transformers-js"), precision, promptTexts, threads),
+        await openTransformers(
+          bundleDir,
+          join(cache, "transformers-js"),
+          precision,
+          promptTexts,
+          threads,
+          flag("--spin"),
+        ),
       );
     }
     for (const r of runners) samples[r.name] = { ttftMs: [], decodeTps: [], aggregate: {} };

@@ -26,6 +26,7 @@ export async function openTransformers(
   precision: "fp32" | "int8",
   prompts: string[],
   threads: number,
+  spinWait = false,
 ): Promise<Runner> {
   const { env, pipeline } = await import("@huggingface/transformers");
   const name = "smollm2-135m-random";
@@ -35,7 +36,12 @@ export async function openTransformers(
   const generator = await pipeline("text-generation", name, {
     dtype: precision,
     device: "cpu",
-    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+    // Same onnxruntime thread settings as our engine, so the comparison is about the generation loop.
+    session_options: {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      extra: { session: { intra_op: { allow_spinning: spinWait ? "1" : "0" } } },
+    } as never,
   });
   const stream = async (prompt: number, maxNewTokens: number): Promise<StreamTiming> => {
     const timing: StreamTiming = { start: performance.now(), tokens: [] };
