@@ -56,10 +56,10 @@ function cookieValue(header: string | null, name: string): string | undefined {
 }
 
 /** The customer a request comes from: the signed cookie first, then the header. */
-export function customerFromRequest(req: Request): CustomerIdentity | null {
+export function customerFromRequest(req: Request, secret = authSecret()): CustomerIdentity | null {
   return (
-    verifyCustomerToken(cookieValue(req.headers.get("cookie"), CUSTOMER_COOKIE)) ??
-    verifyCustomerToken(req.headers.get(CUSTOMER_HEADER))
+    verifyCustomerToken(cookieValue(req.headers.get("cookie"), CUSTOMER_COOKIE), secret) ??
+    verifyCustomerToken(req.headers.get(CUSTOMER_HEADER), secret)
   );
 }
 
