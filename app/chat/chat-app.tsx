@@ -216,7 +216,7 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
             data-role={line.role}
           >
             <div className="chat-bubble" aria-busy={line.streaming || undefined}>
-              {line.content || (line.streaming ? "…" : "")}
+              {line.content.trimStart() || (line.streaming ? "…" : "")}
               {line.state === "cancelled" && <span className="chat-meta"> (stopped)</span>}
               {line.state === "failed" && <span className="chat-meta"> (not finished)</span>}
             </div>

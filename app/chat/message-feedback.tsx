@@ -96,7 +96,7 @@ export function MessageFeedback({
           disabled={busy}
           onClick={() => rate("up")}
         >
-          👍
+          <ThumbIcon />
         </button>
         <button
           type="button"
@@ -106,7 +106,7 @@ export function MessageFeedback({
           disabled={busy}
           onClick={() => rate("down")}
         >
-          👎
+          <ThumbIcon down />
         </button>
         {thanks && <span className="chat-meta">Thanks for your feedback!</span>}
       </div>
@@ -152,5 +152,25 @@ export function MessageFeedback({
         </p>
       )}
     </div>
+  );
+}
+
+/** Drawn rather than an emoji: emoji fonts are missing on some systems. */
+function ThumbIcon({ down = false }: { down?: boolean }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      style={down ? { transform: "rotate(180deg)" } : undefined}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M7 10v11H3V10h4zm0 0 4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.1 21H7" />
+    </svg>
   );
 }

@@ -132,7 +132,7 @@ export function ConversationsInbox() {
                   <td>{c.messageCount}</td>
                   <td className="row">
                     {c.escalatedAt && <span className="badge off">escalated</span>}
-                    {c.ratedDownCount > 0 && <span className="badge">👎 {c.ratedDownCount}</span>}
+                    {c.ratedDownCount > 0 && <span className="badge">rated down ×{c.ratedDownCount}</span>}
                     {c.openReviewCount > 0 && <span className="badge">to review</span>}
                     {c.status === "resolved" && <span className="badge">resolved</span>}
                     {c.channel === "widget" && <span className="badge">widget</span>}

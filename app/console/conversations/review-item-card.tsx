@@ -78,7 +78,7 @@ export function ReviewItemCard({
         {item.answer !== null && (
           <>
             <dt>Bot answered</dt>
-            <dd>{item.answer || <span className="muted">(empty)</span>}</dd>
+            <dd>{item.answer.trim() || <span className="muted">(empty)</span>}</dd>
           </>
         )}
         {item.correction && (

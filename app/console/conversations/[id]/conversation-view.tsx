@@ -72,12 +72,14 @@ export function ConversationView({ id }: { id: string }) {
                 {m.role === "user" ? "Customer" : "Bot"} · {m.createdAt.toLocaleTimeString()}
                 {m.state !== "complete" && ` · ${m.state}`}
               </div>
-              <div className="transcript-text">{m.content || <span className="muted">(empty)</span>}</div>
+              <div className="transcript-text">
+                {m.content.trim() || <span className="muted">(empty)</span>}
+              </div>
               {f && (
                 <div className="transcript-feedback">
                   {f.rating === "up"
-                    ? "👍 helpful"
-                    : `👎 ${f.reason ? reasonLabel[f.reason] : "not helpful"}`}
+                    ? "Rated helpful"
+                    : `Rated down: ${f.reason ? reasonLabel[f.reason] : "no reason given"}`}
                   {f.correction && <div>Correction: {f.correction}</div>}
                 </div>
               )}
