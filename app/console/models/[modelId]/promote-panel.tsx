@@ -80,12 +80,13 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
 
   return (
     <form className="panel stack" aria-label="Promote" onSubmit={submitPromote}>
-      {gate?.worse ? (
+      {/* The server's refusal says the same as this warning, and more: show one of them. */}
+      {gate?.worse && !error ? (
         <p className="warning">
           This candidate answers held-out questions worse than production (token F1{" "}
           {formatScore(gate.candidate)} vs {formatScore(gate.production)}).
         </p>
-      ) : gate?.candidate !== undefined ? (
+      ) : !gate?.worse && gate?.candidate !== undefined ? (
         <p>
           Held-out token F1 {formatScore(gate.candidate)} vs production {formatScore(gate.production)}.
         </p>

@@ -22,7 +22,13 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
       <dl className="stat-grid" data-testid="run-stats">
         <div>
           <dt>Phase</dt>
-          <dd data-testid="run-phase">{progress.phase ?? (active ? "waiting for a worker" : "—")}</dd>
+          <dd data-testid="run-phase">
+            {active
+              ? (progress.phase ?? "waiting for a worker")
+              : progress.phase
+                ? `ended in ${progress.phase}`
+                : "—"}
+          </dd>
         </div>
         <div>
           <dt>Step</dt>
