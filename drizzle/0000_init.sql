@@ -8,7 +8,7 @@ CREATE TYPE "public"."training_run_status" AS ENUM('queued', 'running', 'succeed
 CREATE TYPE "public"."conversation_status" AS ENUM('open', 'resolved');--> statement-breakpoint
 CREATE TYPE "public"."feedback_rating" AS ENUM('up', 'down');--> statement-breakpoint
 CREATE TYPE "public"."feedback_reason" AS ENUM('incorrect', 'incomplete', 'outdated', 'off_topic', 'other');--> statement-breakpoint
-CREATE TYPE "public"."message_role" AS ENUM('user', 'assistant');--> statement-breakpoint
+CREATE TYPE "public"."message_role" AS ENUM('user', 'assistant', 'staff');--> statement-breakpoint
 CREATE TYPE "public"."message_state" AS ENUM('complete', 'generating', 'cancelled', 'failed');--> statement-breakpoint
 CREATE TYPE "public"."review_item_kind" AS ENUM('rating', 'correction', 'escalation');--> statement-breakpoint
 CREATE TYPE "public"."review_item_status" AS ENUM('open', 'resolved', 'dismissed');--> statement-breakpoint
@@ -208,6 +208,7 @@ CREATE TABLE "messages" (
 	"role" "message_role" NOT NULL,
 	"content" text NOT NULL,
 	"state" "message_state" DEFAULT 'complete' NOT NULL,
+	"author_id" uuid,
 	"model_id" uuid,
 	"finish_reason" text,
 	"prompt_tokens" integer,
@@ -252,6 +253,7 @@ ALTER TABLE "conversations" ADD CONSTRAINT "conversations_resolved_by_users_id_f
 ALTER TABLE "message_feedback" ADD CONSTRAINT "message_feedback_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "message_feedback" ADD CONSTRAINT "message_feedback_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "messages" ADD CONSTRAINT "messages_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "review_items" ADD CONSTRAINT "review_items_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "review_items" ADD CONSTRAINT "review_items_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -28,6 +28,8 @@ import { type ChatLine, MessageFeedback } from "./message-feedback";
 
 export type ChatCustomization = { title: string; color: string | null; channel: "chat" | "widget" };
 
+const STAFF_REPLY_POLL_MS = 5_000;
+
 let nextLocalId = 0;
 const localId = () => `local-${++nextLocalId}`;
 
@@ -72,6 +74,27 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
       })
       .catch((err: unknown) => setLoadError(errorMessage(err)));
   }, []);
+
+  // After "talk to a human", look for the team's replies now and then.
+  useEffect(() => {
+    if (!escalated || !conversationId || generating) return;
+    const timer = window.setInterval(() => {
+      trpc.chat.getConversation
+        .query({ conversationId })
+        .then((current) => {
+          const replies = current?.messages.filter((m) => m.role === "staff") ?? [];
+          setLines((all) => {
+            const known = new Set(all.map((l) => l.id));
+            const fresh = replies.filter((m) => !known.has(m.id));
+            return fresh.length
+              ? [...all, ...fresh.map((m) => ({ ...m, key: m.id, streaming: false }))]
+              : all;
+          });
+        })
+        .catch(() => {});
+    }, STAFF_REPLY_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [escalated, conversationId, generating, trpc]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the lines change
   useEffect(() => {
@@ -215,6 +238,7 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
             data-testid="chat-message"
             data-role={line.role}
           >
+            {line.role === "staff" && <span className="chat-meta">Support team</span>}
             <div className="chat-bubble" aria-busy={line.streaming || undefined}>
               {line.content.trimStart() || (line.streaming ? "…" : "")}
               {line.state === "cancelled" && <span className="chat-meta"> (stopped)</span>}

@@ -9,7 +9,7 @@ import type { AppRouter } from "@/server/routers/_app";
 export type ChatLine = {
   key: string;
   id: string | null;
-  role: "user" | "assistant" | "notice";
+  role: "user" | "assistant" | "staff" | "notice";
   content: string;
   state: "complete" | "generating" | "cancelled" | "failed";
   streaming: boolean;

@@ -59,6 +59,7 @@ export async function insertMessage(
     content: string;
     state?: MessageState;
     modelId?: string | null;
+    authorId?: string | null;
     retrievedPairIds?: string[];
   },
 ): Promise<Message> {

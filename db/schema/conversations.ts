@@ -38,7 +38,8 @@ export const conversations = pgTable(
 
 export type Conversation = typeof conversations.$inferSelect;
 
-export const messageRoles = ["user", "assistant"] as const;
+/** 'staff': a person of the support team answering an escalated conversation. */
+export const messageRoles = ["user", "assistant", "staff"] as const;
 export type MessageRole = (typeof messageRoles)[number];
 export const messageRole = pgEnum("message_role", messageRoles);
 
@@ -57,6 +58,8 @@ export const messages = pgTable(
     role: messageRole("role").notNull(),
     content: text("content").notNull(),
     state: messageState("state").notNull().default("complete"),
+    /** The staff member who wrote a 'staff' message. */
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
     /** The model that wrote an assistant message. */
     modelId: uuid("model_id").references(() => models.id, { onDelete: "set null" }),
     finishReason: text("finish_reason"),

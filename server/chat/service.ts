@@ -2,6 +2,7 @@
 import type { Db } from "@/db/client";
 import {
   createConversation,
+  findConversation,
   findCustomerConversation,
   findLatestCustomerConversation,
   findMessage,
@@ -39,11 +40,11 @@ async function customerConversation(db: Db, customerId: string, id: string): Pro
   return conversation;
 }
 
-/** Earlier turns the model should see: finished answers and the customer's messages. */
-function historyOf(messages: Message[]): ChatMessage[] {
+/** Earlier turns the model should see: the customer's messages, finished answers, staff replies (as answers). */
+export function historyOf(messages: Message[]): ChatMessage[] {
   return messages
     .filter((m) => m.role === "user" || (m.content.trim() !== "" && m.state !== "failed"))
-    .map((m) => ({ role: m.role, content: m.content }));
+    .map((m) => ({ role: m.role === "staff" ? "assistant" : m.role, content: m.content }));
 }
 
 /**
@@ -169,7 +170,7 @@ async function* replyEvents(
 
 export type CustomerMessage = {
   id: string;
-  role: "user" | "assistant";
+  role: "user" | "assistant" | "staff";
   content: string;
   state: Message["state"];
   createdAt: Date;
@@ -252,5 +253,25 @@ export async function escalateConversation(
   await db.transaction(async (tx) => {
     await markConversationEscalated(tx as unknown as Db, input.conversationId, contact);
     await openEscalationItem(tx as unknown as Db, input.conversationId);
+  });
+}
+
+/** A person of the support team answers in the customer's chat (they see it on their next poll). */
+export async function replyAsStaff(
+  db: Db,
+  actorId: string,
+  input: { conversationId: string; content: string },
+): Promise<Message> {
+  const content = input.content.trim();
+  if (!content) throw new UserFacingError("Write the reply first.", "invalid", "content");
+  if (content.length > 8000)
+    throw new UserFacingError("Keep the reply under 8000 characters.", "invalid", "content");
+  if (!(await findConversation(db, input.conversationId)))
+    throw new UserFacingError("This conversation was not found.", "not_found");
+  return insertMessage(db, {
+    conversationId: input.conversationId,
+    role: "staff",
+    content,
+    authorId: actorId,
   });
 }

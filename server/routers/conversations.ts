@@ -2,6 +2,7 @@ import { z } from "zod";
 import { listConversations } from "@/db/queries/conversations";
 import { conversationStatuses } from "@/db/schema";
 import { getConversationForStaff, setConversationResolved } from "@/server/chat/review";
+import { replyAsStaff } from "@/server/chat/service";
 import { createTRPCRouter, staffProcedure } from "@/server/trpc";
 
 const filter = z.object({
@@ -36,5 +37,15 @@ export const conversationsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       await setConversationResolved(ctx.db, ctx.user.id, input);
       return { ok: true as const };
+    }),
+
+  reply: staffProcedure
+    .input(z.object({ id: z.uuid(), content: z.string().max(20_000, "That reply is far too long.") }))
+    .mutation(async ({ ctx, input }) => {
+      const message = await replyAsStaff(ctx.db, ctx.user.id, {
+        conversationId: input.id,
+        content: input.content,
+      });
+      return { id: message.id };
     }),
 });

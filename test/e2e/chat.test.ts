@@ -19,6 +19,8 @@ describe("customer chat in the browser [postgres]", () => {
   let browser: Browser;
   let database: Database;
   let bundle: string;
+  /** The customer of the rated-down conversation, still on the chat page for the staff's reply. */
+  let customerPage: Page;
 
   beforeAll(async () => {
     [app, browser, bundle] = await Promise.all([
@@ -106,6 +108,7 @@ describe("customer chat in the browser [postgres]", () => {
     await page.getByLabel("How can we reach you?").fill("hiker@example.com");
     await page.getByRole("button", { name: "Ask for a human" }).click();
     await page.getByTestId("escalated").waitFor();
+    customerPage = page;
   });
 
   it("staff see the correction in the review queue and turn it into a draft pair", async () => {
@@ -140,6 +143,13 @@ describe("customer chat in the browser [postgres]", () => {
     expect(await page.getByTestId("conversation-row").count()).toBe(1);
     await page.getByRole("link", { name: question }).click();
     await page.getByText(`Correction: ${correction}`).waitFor();
+    await page.getByLabel("Reply to the customer").fill("A colleague will call you today.");
+    await page.getByRole("button", { name: "Send reply" }).click();
+    await page
+      .locator('[data-testid="transcript-message"]')
+      .getByText("A colleague will call you today.")
+      .waitFor();
+    await customerPage.locator('[data-role="staff"]').getByText("A colleague will call you today.").waitFor();
     await page.getByRole("button", { name: "Mark resolved" }).click();
     await page.getByRole("button", { name: "Reopen" }).waitFor();
   });

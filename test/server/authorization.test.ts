@@ -40,6 +40,7 @@ const rules: Record<string, Access> = {
   "conversations.list": "staff",
   "conversations.get": "staff",
   "conversations.setStatus": "staff",
+  "conversations.reply": "staff",
   "reviewQueue.list": "staff",
   "reviewQueue.createDraftPair": "staff",
   "reviewQueue.applyToPair": "staff",

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { listMessages } from "@/db/queries/conversations";
 import { createPair, getPair } from "@/db/queries/knowledge";
 import { ChatLimitError } from "@/server/chat/limits";
-import { type ChatEvent, sendCustomerMessage } from "@/server/chat/service";
+import { type ChatEvent, historyOf, sendCustomerMessage } from "@/server/chat/service";
 import { createCaller } from "@/server/routers/_app";
 import { reloadServingModel } from "@/server/serving";
 import type { SessionUser } from "@/server/trpc";
@@ -335,6 +335,26 @@ describeEachDatabase("customer chat", (useDb) => {
       const detail = await reviewer.conversations.get({ id: reply.conversation.id });
       expect(detail.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
       expect(detail.openItems).toHaveLength(1);
+
+      await reviewer.conversations.reply({
+        id: reply.conversation.id,
+        content: "Sorry! We are sending a new one today.",
+      });
+      await expect(
+        reviewer.conversations.reply({ id: reply.conversation.id, content: "  " }),
+      ).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+      const seen = await customer.chat.getConversation({ conversationId: reply.conversation.id });
+      expect(seen?.messages.at(-1)).toMatchObject({
+        role: "staff",
+        content: "Sorry! We are sending a new one today.",
+      });
+      expect(historyOf(await listMessages(db, reply.conversation.id)).at(-1)).toEqual({
+        role: "assistant",
+        content: "Sorry! We are sending a new one today.",
+      });
+      expect((await listMessages(db, reply.conversation.id)).at(-1)?.authorId).toBe(staff.id);
 
       await reviewer.conversations.setStatus({ id: reply.conversation.id, status: "resolved" });
       expect(

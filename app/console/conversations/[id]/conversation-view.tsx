@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import { ReviewItemCard } from "../review-item-card";
 
@@ -69,7 +69,8 @@ export function ConversationView({ id }: { id: string }) {
           return (
             <li key={m.id} className={`transcript-${m.role}`} data-testid="transcript-message">
               <div className="muted transcript-who">
-                {m.role === "user" ? "Customer" : "Bot"} · {m.createdAt.toLocaleTimeString()}
+                {m.role === "user" ? "Customer" : m.role === "staff" ? "Support team" : "Bot"} ·{" "}
+                {m.createdAt.toLocaleTimeString()}
                 {m.state !== "complete" && ` · ${m.state}`}
               </div>
               <div className="transcript-text">
@@ -92,10 +93,50 @@ export function ConversationView({ id }: { id: string }) {
           {notice} <Link href="/console/knowledge">Open Knowledge</Link>
         </p>
       )}
+      <ReplyForm conversationId={id} />
       {openItems.length > 0 && <h2>To review</h2>}
       {openItems.map((item) => (
         <ReviewItemCard key={item.id} item={item} onHandled={setNotice} showConversationLink={false} />
       ))}
     </div>
+  );
+}
+
+/** A reply from the support team; the customer's chat shows it within a few seconds. */
+function ReplyForm({ conversationId }: { conversationId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [content, setContent] = useState("");
+  const reply = useMutation(
+    trpc.conversations.reply.mutationOptions({
+      onSuccess: () => {
+        setContent("");
+        void queryClient.invalidateQueries({
+          queryKey: trpc.conversations.get.queryKey({ id: conversationId }),
+        });
+      },
+    }),
+  );
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    reply.mutate({ id: conversationId, content });
+  }
+  return (
+    <form className="panel stack" onSubmit={submit} aria-label="Reply to the customer">
+      <label>
+        Reply to the customer
+        <textarea rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
+      </label>
+      {reply.error && (
+        <p role="alert" className="error">
+          {errorMessage(reply.error)}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" disabled={reply.isPending}>
+          Send reply
+        </button>
+      </div>
+    </form>
   );
 }
