@@ -34,6 +34,8 @@ const PARAGRAPH =
 interface Samples {
   ttftMs: number[];
   decodeTps: number[];
+  /** Process CPU time (all threads) per decoded token, ms: less sensitive to other load than wall time. */
+  cpuMsPerToken: number[];
   /** End-to-end aggregate tok/s per concurrency (prompts included). */
   aggregate: Record<number, number[]>;
   /** Aggregate tok/s while all streams were decoding. */
@@ -82,12 +84,17 @@ async function main() {
         ),
       );
     }
-    for (const r of runners) samples[r.name] = { ttftMs: [], decodeTps: [], aggregate: {}, steady: {} };
+    for (const r of runners)
+      samples[r.name] = { ttftMs: [], decodeTps: [], cpuMsPerToken: [], aggregate: {}, steady: {} };
     for (let rep = 0; rep < repeats; rep++) {
       for (const r of runners) {
         const s = samples[r.name]!;
         s.ttftMs.push(ttft(await r.stream(0, 1)));
-        s.decodeTps.push(decodeRate(await r.stream(0, decodeTokens)));
+        const cpuBefore = process.cpuUsage();
+        const decoded = await r.stream(0, decodeTokens);
+        const cpu = process.cpuUsage(cpuBefore);
+        s.decodeTps.push(decodeRate(decoded));
+        s.cpuMsPerToken.push((cpu.user + cpu.system) / 1000 / decoded.tokens.length);
         for (const n of concurrency) {
           const { endToEnd, steady } = await concurrent(r, n, streamTokens);
           s.aggregate[n] = [...(s.aggregate[n] ?? []), endToEnd];
@@ -112,6 +119,7 @@ async function main() {
       engine: name,
       "TTFT 200-tok prompt (ms)": Math.round(best(s.ttftMs, true)),
       "decode tok/s (batch 1)": Number(best(s.decodeTps).toFixed(1)),
+      "CPU ms/token": Number(best(s.cpuMsPerToken, true).toFixed(1)),
       ...Object.fromEntries(
         concurrency.map((n) => [
           `x${n} tok/s e2e / steady`,
@@ -136,6 +144,7 @@ async function main() {
       {
         ttftMs: { best: best(s.ttftMs, true), median: median(s.ttftMs) },
         decodeTps: { best: best(s.decodeTps), median: median(s.decodeTps) },
+        cpuMsPerToken: { best: best(s.cpuMsPerToken, true), median: median(s.cpuMsPerToken) },
         aggregate: Object.fromEntries(
           Object.entries(s.aggregate).map(([n, xs]) => [n, { best: best(xs), median: median(xs) }]),
         ),
