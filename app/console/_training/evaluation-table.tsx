@@ -25,17 +25,44 @@ const columns: { key: keyof ModelScores; label: string; title: string; show: (v:
   },
 ];
 
-/** Held-out scores per model label (candidate / production / base), one row each. */
-export function EvaluationTable({ report }: { report: EvaluationReport | null | undefined }) {
+type QuestionSet = Pick<EvaluationReport, "questions" | "models">;
+
+/**
+ * The evaluation of a model: held-out scores (what the promotion gate compares) and, when the report
+ * has them, scores on a sample of trained questions (did it learn its knowledge at all?).
+ */
+export function EvaluationSection({ report }: { report: EvaluationReport | null | undefined }) {
+  const trained = (report as { trained?: QuestionSet } | null | undefined)?.trained;
+  return (
+    <>
+      <EvaluationTable report={report} kind="held-out" />
+      {trained && trained.models.length > 0 && (
+        <>
+          <h3 className="subheading">On questions it trained on</h3>
+          <EvaluationTable report={trained} kind="trained" />
+        </>
+      )}
+    </>
+  );
+}
+
+/** Scores per model label (candidate / production / base), one row each. */
+export function EvaluationTable({
+  report,
+  kind,
+}: {
+  report: QuestionSet | null | undefined;
+  kind: "held-out" | "trained";
+}) {
   if (!report) return <p className="muted">Not evaluated.</p>;
   if (report.models.length === 0) {
     return <p className="muted">No held-out questions: the snapshot was too small to hold some pairs out.</p>;
   }
   return (
     <div className="table-wrap panel">
-      <table data-testid="evaluation-table">
+      <table data-testid={`evaluation-table-${kind}`}>
         <caption className="muted">
-          {report.questions.length} held-out question{report.questions.length === 1 ? "" : "s"}, answered as
+          {report.questions.length} {kind} question{report.questions.length === 1 ? "" : "s"}, answered as
           customers would get them. Higher F1 / ROUGE-L and stopped share are better; lower repetition is
           better.
         </caption>

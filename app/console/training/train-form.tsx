@@ -16,7 +16,11 @@ export function TrainForm() {
   const bases = useQuery(trpc.training.listBases.queryOptions());
   const [chosenBaseId, setChosenBaseId] = useState("");
   const readyBases = bases.data?.filter((b) => b.status === "ready") ?? [];
-  const base = readyBases.find((b) => b.id === chosenBaseId) ?? readyBases[0];
+  // Until the admin picks, prefer a pretrained base: it answers better than the starter.
+  const base =
+    readyBases.find((b) => b.id === chosenBaseId) ??
+    readyBases.find((b) => b.kind !== "starter") ??
+    readyBases[0];
 
   const defaults = useQuery(
     trpc.training.getDefaultSettings.queryOptions(base ? { baseModelId: base.id } : skipToken),
@@ -176,6 +180,7 @@ export function TrainForm() {
           </button>
         </details>
       )}
+      {defaults.isPending && base && <p className="muted">Loading this base&apos;s defaults…</p>}
       {defaults.error && <p className="error">{errorMessage(defaults.error)}</p>}
       {parsed?.error && (
         <p className="error" role="alert">

@@ -2,7 +2,7 @@
 
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { EvaluationTable } from "@/app/console/_training/evaluation-table";
+import { EvaluationSection } from "@/app/console/_training/evaluation-table";
 import { formatDateTime } from "@/app/console/_training/format";
 import { HeldOutAnswers } from "@/app/console/_training/held-out-answers";
 import { StatusBadge } from "@/app/console/_training/status-badge";
@@ -37,8 +37,8 @@ export function ModelView({ modelId, isAdmin }: { modelId: string; isAdmin: bool
       <h2>Lineage</h2>
       {run.error ? <p className="error">{errorMessage(run.error)}</p> : null}
       <Lineage model={model} run={run.data} />
-      <h2>Evaluation on held-out questions</h2>
-      <EvaluationTable report={report} />
+      <h2>Evaluation</h2>
+      <EvaluationSection report={report} />
       {isAdmin && (
         <>
           <h2>Try a question</h2>

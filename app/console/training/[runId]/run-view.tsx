@@ -3,7 +3,7 @@
 import { skipToken, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { EvaluationTable } from "@/app/console/_training/evaluation-table";
+import { EvaluationSection } from "@/app/console/_training/evaluation-table";
 import {
   formatDateTime,
   formatDuration,
@@ -68,11 +68,11 @@ export function RunView({ runId, isAdmin }: { runId: string; isAdmin: boolean })
       {metrics.error ? <p className="error">{errorMessage(metrics.error)}</p> : null}
       {modelId && (
         <>
-          <h2>Evaluation on held-out questions</h2>
+          <h2>Evaluation</h2>
           {model.error ? (
             <p className="error">{errorMessage(model.error)}</p>
           ) : (
-            <EvaluationTable report={model.data?.model.evaluation as EvaluationReport | null | undefined} />
+            <EvaluationSection report={model.data?.model.evaluation as EvaluationReport | null | undefined} />
           )}
         </>
       )}
