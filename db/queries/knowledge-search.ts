@@ -16,6 +16,8 @@ export type PairFilter = {
   changedSince?: Date;
   health?: HealthIssue;
   ids?: string[];
+  /** Set by resolveTextMode; without it `q` matches either way. */
+  textMode?: TextMode;
 };
 
 export const pairSorts = [
@@ -27,21 +29,44 @@ export const pairSorts = [
 ] as const;
 export type PairSort = (typeof pairSorts)[number];
 
-/** `q` matches through the full-text index or (typos) the trigram indexes on question and variants. */
-function textMatch(q: string): SQL {
-  return sql`(p.search_vector @@ websearch_to_tsquery('english', ${q}) or ${q} <% p.question or ${q} <% p.variants_text)`;
+/**
+ * How `q` is matched: "fts" through the full-text index (stemmed words, ranked by ts_rank), or,
+ * when full text finds nothing (typos, partial words), "fuzzy" through the trigram indexes on the
+ * question and variants (ranked by word similarity). Deciding once per query keeps each search on
+ * one index and its ranking cheap, and keeps keyset pages consistent.
+ */
+export type TextMode = "fts" | "fuzzy";
+
+function textMatch(q: string, mode: TextMode): SQL {
+  return mode === "fts"
+    ? sql`p.search_vector @@ websearch_to_tsquery('english', ${q})`
+    : sql`(${q} <% p.question or ${q} <% p.variants_text)`;
 }
 
-function textScore(q: string): SQL {
-  return sql`(ts_rank(p.search_vector, websearch_to_tsquery('english', ${q}), 32)
-    + greatest(word_similarity(${q}, p.question), word_similarity(${q}, p.variants_text)))::float8`;
+function textScore(q: string, mode: TextMode): SQL {
+  return mode === "fts"
+    ? sql`ts_rank(p.search_vector, websearch_to_tsquery('english', ${q}), 32)::float8`
+    : sql`greatest(word_similarity(${q}, p.question), word_similarity(${q}, p.variants_text))::float8`;
+}
+
+/** The filter with its text mode decided: full text if it finds anything under the other filters. */
+export async function resolveTextMode(db: Db, filter: PairFilter): Promise<PairFilter> {
+  const q = filter.q?.trim();
+  if (!q || filter.textMode) return filter;
+  const rows = await searchRows<{ found: boolean }>(
+    db,
+    sql`select exists (select 1 from knowledge_pairs p
+      where ${pairFilterWhere({ ...filter, q: undefined })} and ${textMatch(q, "fts")}) as found`,
+  );
+  return { ...filter, textMode: rows[0]?.found ? "fts" : "fuzzy" };
 }
 
 /** The WHERE clause of a filter over `knowledge_pairs p`. */
 export function pairFilterWhere(filter: PairFilter): SQL {
   const parts: SQL[] = [sql`true`];
   const q = filter.q?.trim();
-  if (q) parts.push(textMatch(q));
+  if (q && filter.textMode) parts.push(textMatch(q, filter.textMode));
+  else if (q) parts.push(sql`(${textMatch(q, "fts")} or ${textMatch(q, "fuzzy")})`);
   if (filter.status?.length)
     parts.push(
       sql`p.status in (${sql.join(
@@ -93,7 +118,11 @@ function decodeCursor(raw: string | undefined): Cursor | undefined {
 }
 
 /** The sort key expression, its direction, and how to read it back for the cursor. */
-function sortKey(sort: PairSort, q: string | undefined): { key: SQL; dir: "asc" | "desc"; cast: SQL } {
+function sortKey(
+  sort: PairSort,
+  q: string | undefined,
+  mode: TextMode,
+): { key: SQL; dir: "asc" | "desc"; cast: SQL } {
   switch (sort) {
     case "updated_asc":
       return { key: sql`p.updated_at`, dir: "asc", cast: sql`::timestamptz` };
@@ -102,7 +131,7 @@ function sortKey(sort: PairSort, q: string | undefined): { key: SQL; dir: "asc" 
     case "question_asc":
       return { key: sql`lower(left(p.question, 120))`, dir: "asc", cast: sql`::text` };
     case "relevance":
-      if (q) return { key: textScore(q), dir: "desc", cast: sql`::float8` };
+      if (q) return { key: textScore(q, mode), dir: "desc", cast: sql`::float8` };
       return { key: sql`p.updated_at`, dir: "desc", cast: sql`::timestamptz` };
     default:
       return { key: sql`p.updated_at`, dir: "desc", cast: sql`::timestamptz` };
@@ -114,8 +143,10 @@ export async function listPairs(
   db: Db,
   params: { filter: PairFilter; sort: PairSort; cursor?: string; limit: number },
 ): Promise<{ items: PairListItem[]; nextCursor: string | null }> {
-  const q = params.filter.q?.trim() || undefined;
-  const { key, dir, cast } = sortKey(params.sort, q);
+  const filter = await resolveTextMode(db, params.filter);
+  const q = filter.q?.trim() || undefined;
+  const mode = filter.textMode ?? "fts";
+  const { key, dir, cast } = sortKey(params.sort, q, mode);
   const cursor = decodeCursor(params.cursor);
   const op = dir === "desc" ? sql.raw("<") : sql.raw(">");
   const after = cursor ? sql`(s.sort_key, s.id) ${op} (${cursor[0]}${cast}, ${cursor[1]}::uuid)` : sql`true`;
@@ -141,9 +172,9 @@ export async function listPairs(
     from (
       select p.id, p.question, left(p.answer, 240) as answer_preview, cardinality(p.variants) as variant_count,
         p.product, p.tags, p.status, p.source, p.version, p.updated_at, p.updated_by,
-        ${key} as sort_key, ${q ? textScore(q) : sql`null::float8`} as score
+        ${key} as sort_key, ${q ? textScore(q, mode) : sql`null::float8`} as score
       from knowledge_pairs p
-      where ${pairFilterWhere(params.filter)}
+      where ${pairFilterWhere(filter)}
     ) s
     left join users u on u.id = s.updated_by
     where ${after}
@@ -177,7 +208,7 @@ export async function listPairs(
 export async function countPairs(db: Db, filter: PairFilter): Promise<number> {
   const result = await searchRows<{ n: number }>(
     db,
-    sql`select count(*)::int as n from knowledge_pairs p where ${pairFilterWhere(filter)}`,
+    sql`select count(*)::int as n from knowledge_pairs p where ${pairFilterWhere(await resolveTextMode(db, filter))}`,
   );
   return Number(result[0]?.n ?? 0);
 }
@@ -186,7 +217,7 @@ export async function countPairs(db: Db, filter: PairFilter): Promise<number> {
 export async function listPairIds(db: Db, filter: PairFilter, limit: number): Promise<string[]> {
   const result = await searchRows<{ id: string }>(
     db,
-    sql`select p.id from knowledge_pairs p where ${pairFilterWhere(filter)} order by p.id limit ${limit}`,
+    sql`select p.id from knowledge_pairs p where ${pairFilterWhere(await resolveTextMode(db, filter))} order by p.id limit ${limit}`,
   );
   return result.map((r) => r.id);
 }
@@ -211,7 +242,11 @@ export async function searchPairsByText(
 ): Promise<PairHit[]> {
   const q = text.trim().slice(0, 500);
   if (!q) return [];
-  const filter: PairFilter = { q, status: opts.statuses ?? ["approved"], product: opts.product };
+  const filter = await resolveTextMode(db, {
+    q,
+    status: opts.statuses ?? ["approved"],
+    product: opts.product,
+  });
   const result = await searchRows<{
     id: string;
     question: string;
@@ -222,7 +257,7 @@ export async function searchPairsByText(
   }>(
     db,
     sql`
-    select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q)} as score
+    select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q, filter.textMode ?? "fts")} as score
     from knowledge_pairs p where ${pairFilterWhere(filter)}
     order by score desc, p.id limit ${opts.limit ?? 5}`,
   );

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import Papa from "papaparse";
 import type { Db } from "@/db/client";
 import { searchRows } from "@/db/queries/knowledge-keys";
-import { type PairFilter, pairFilterWhere } from "@/db/queries/knowledge-search";
+import { type PairFilter, pairFilterWhere, resolveTextMode } from "@/db/queries/knowledge-search";
 import type { ContextMessage, KnowledgeStatus } from "@/db/schema";
 
 export const exportFormats = ["openai", "jsonl", "csv", "training"] as const;
@@ -30,7 +30,8 @@ type ExportRow = {
 const BATCH = 2000;
 
 /** Pairs matching the filter, oldest first, read in keyset batches so memory stays flat. */
-async function* pairsInBatches(db: Db, filter: PairFilter): AsyncGenerator<ExportRow[]> {
+async function* pairsInBatches(db: Db, unresolved: PairFilter): AsyncGenerator<ExportRow[]> {
+  const filter = await resolveTextMode(db, unresolved);
   let after: [string, string] | undefined;
   for (;;) {
     const keyset = after

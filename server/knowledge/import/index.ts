@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findPairsByQuestionHash, insertPairs, type NewPair, updatePair } from "@/db/queries/knowledge";
 import { answerHash, questionHash } from "@/db/queries/knowledge-keys";
@@ -234,5 +235,7 @@ export async function importKnowledge(
       );
     }
   });
+  // Fresh statistics after a large import, so the planner picks the search indexes at once.
+  if (creates.length >= 1000) await db.execute(sql`analyze knowledge_pairs`);
   return { ...result, committed: true };
 }

@@ -36,11 +36,14 @@ export function PairList({ initial }: { initial: ListState }) {
   );
   const items = pages.data?.pages.flatMap((p) => p.items) ?? [];
 
-  // Keep the URL in step with the filter so a reload or a shared link shows the same list.
+  // Keep the URL in step with the filter so a reload or a shared link shows the same list
+  // (only when it differs: the router re-renders on every history change).
+  const query = listStateToQuery(effective);
   useEffect(() => {
-    const query = listStateToQuery(effective);
-    window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
-  });
+    const search = query ? `?${query}` : "";
+    if (window.location.search !== search)
+      window.history.replaceState(null, "", `${window.location.pathname}${search}`);
+  }, [query]);
 
   // "/" jumps to search and "n" starts a new pair, unless the person is typing somewhere.
   useEffect(() => {
