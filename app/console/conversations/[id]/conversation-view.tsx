@@ -122,7 +122,7 @@ function ReplyForm({ conversationId }: { conversationId: string }) {
     reply.mutate({ id: conversationId, content });
   }
   return (
-    <form className="panel stack" onSubmit={submit} aria-label="Reply to the customer">
+    <form className="panel stack" onSubmit={submit} aria-label="Staff reply">
       <label>
         Reply to the customer
         <textarea rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
