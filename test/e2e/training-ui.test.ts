@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import type { APIRequestContext, Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "@/db/client";
+import { baseModels, datasetSnapshots, models, trainingMetrics, trainingRuns } from "@/db/schema";
 import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };
@@ -160,5 +163,154 @@ describe("training and models console in the browser", () => {
       .poll(() => view.getByTestId("status-badge").first().textContent(), { timeout: 60_000 })
       .toBe("cancelled");
     await expect(view.getByTestId("run-error").textContent()).resolves.not.toBe("");
+  });
+});
+
+/** An evaluation report where the candidate's held-out token F1 is `f1`. */
+function evaluationReport(f1: number) {
+  const questions = [
+    {
+      pairId: "p1",
+      question: "Can I return worn boots?",
+      reference: "Yes, within 30 days with the receipt.",
+    },
+  ];
+  return {
+    questions,
+    models: ["candidate", "production", "base"].map((label) => ({
+      label,
+      modelId: null,
+      scores: {
+        tokenF1: label === "candidate" ? f1 : 0.1,
+        rougeL: 0.2,
+        stoppedShare: 1,
+        repetition: 0,
+        meanAnswerWords: 8,
+        meanLatencyMs: 500,
+        questions: 1,
+      },
+      answers: [`${label}: returns within 30 days`],
+    })),
+  };
+}
+
+// Models as the worker registers them, written straight into PostgreSQL: training one takes minutes
+// (the lead's loop test does that); here the pages and the promotion gate are under test.
+describe("models console in the browser [seeded models]", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const seeded: Record<"retired" | "production" | "candidate", { modelId: string; runId: string }> =
+    {} as never;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp({ database: "postgres" }), launchBrowser()]);
+    const { db, close } = await openDatabase({ kind: "postgres", url: app.databaseUrl!, maxConnections: 1 });
+    try {
+      const [base] = await db
+        .insert(baseModels)
+        .values({ name: "Seeded base", kind: "local", path: app.dataDir, summary: { parameters: 1_200_000 } })
+        .returning();
+      const [snapshot] = await db
+        .insert(datasetSnapshots)
+        .values({ sha256: "c0ffee".repeat(10), pairCount: 10, trainPairCount: 9, heldOutPairCount: 1 })
+        .returning();
+      // Production scores 0.5 on held-out questions; the candidate scores worse.
+      for (const [status, f1] of [
+        ["retired", 0.4],
+        ["production", 0.5],
+        ["candidate", 0.3],
+      ] as const) {
+        const [run] = await db
+          .insert(trainingRuns)
+          .values({
+            baseModelId: base!.id,
+            snapshotId: snapshot!.id,
+            status: "succeeded",
+            settings: { method: "full", epochs: 3, learningRate: 0.001 },
+            progress: { phase: "registering", step: 4, totalSteps: 4, device: "cpu", precision: "fp32" },
+            logTail: ["Evaluating candidate on 1 held-out questions"],
+            startedAt: new Date(Date.now() - 60_000),
+            finishedAt: new Date(),
+          })
+          .returning();
+        await db
+          .insert(trainingMetrics)
+          .values([
+            ...[1, 2, 3, 4].map((step) => ({ runId: run!.id, step, kind: "train" as const, loss: 4 / step })),
+            { runId: run!.id, step: 4, kind: "eval" as const, loss: 1.5 },
+          ]);
+        const [model] = await db
+          .insert(models)
+          .values({
+            name: `Seeded ${status}`,
+            status,
+            bundlePath: app.dataDir,
+            baseModelId: base!.id,
+            trainingRunId: run!.id,
+            metrics: { val_loss: 1.5, steps: 4 },
+            evaluation: evaluationReport(f1),
+            promotedAt: status === "candidate" ? null : new Date(),
+          })
+          .returning();
+        await db.update(trainingRuns).set({ modelId: model!.id }).where(eq(trainingRuns.id, run!.id));
+        seeded[status] = { modelId: model!.id, runId: run!.id };
+      }
+    } finally {
+      await close();
+    }
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${app.url}/setup`);
+    await page.getByLabel("Your name").fill(admin.name);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password (10 characters or more)").fill(admin.password);
+    await page.getByLabel("Repeat password").fill(admin.password);
+    await page.getByRole("button", { name: "Create admin account" }).click();
+    await page.waitForURL(/\/console\//);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("a finished run shows its loss, evaluation and a link to the model", async () => {
+    await page.goto(`${app.url}/console/training/${seeded.candidate.runId}`);
+    await expect
+      .poll(() => page.getByTestId("loss-summary").textContent())
+      .toBe("train loss 1.000 at step 4 · eval loss 1.500 at step 4");
+    await page
+      .getByTestId("evaluation-table-held-out")
+      .getByRole("rowheader", { name: "candidate" })
+      .waitFor();
+    await page.getByRole("link", { name: "Open the model" }).click();
+    await page.waitForURL(new RegExp(`/console/models/${seeded.candidate.modelId}$`));
+  });
+
+  it("a worse candidate needs a reason to be promoted; a retired model can be rolled back to", async () => {
+    await page.goto(`${app.url}/console/models`);
+    const list = page.getByTestId("model-list");
+    await list.getByRole("link", { name: "Seeded candidate" }).click();
+    const view = page.getByTestId("model-view");
+    await view.getByText("worse than production (token F1 0.300 vs 0.500)").waitFor();
+
+    const promote = page.getByRole("form", { name: "Promote" });
+    await promote.getByRole("button", { name: "Promote anyway" }).click();
+    await expect
+      .poll(() => promote.getByTestId("promote-error").textContent())
+      .toContain("Give a reason to promote it anyway");
+    expect(await view.getByTestId("status-badge").first().textContent()).toBe("candidate");
+    await promote.getByLabel("Reason for promoting it anyway").fill("Its tone fits our customers better");
+    await promote.getByRole("button", { name: "Promote anyway" }).click();
+    await expect.poll(() => view.getByTestId("status-badge").first().textContent()).toBe("production");
+
+    await page.goto(`${app.url}/console/models/${seeded.retired.modelId}`);
+    await page.getByRole("button", { name: "Roll back to this model" }).click();
+    await expect
+      .poll(() => page.getByTestId("model-view").getByTestId("status-badge").first().textContent())
+      .toBe("production");
+    await page.goto(`${app.url}/console/models`);
+    await page.getByTestId("model-list").waitFor();
+    const badges = await page.getByTestId("model-list").getByTestId("status-badge").allTextContents();
+    expect(badges.sort()).toEqual(["production", "retired", "retired"]);
   });
 });
