@@ -84,12 +84,12 @@ export class ChatFormat {
     return text.length === 0 ? [] : this.bundle.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
+  /** Text of the ids; NUL bytes (a byte-level model's noise) are dropped: no database stores them in text. */
   decode(ids: number[], skipSpecialTokens = true): string {
     if (ids.length === 0) return "";
-    return this.bundle.tokenizer.decode(ids, {
-      skip_special_tokens: skipSpecialTokens,
-      clean_up_tokenization_spaces: false,
-    });
+    return this.bundle.tokenizer
+      .decode(ids, { skip_special_tokens: skipSpecialTokens, clean_up_tokenization_spaces: false })
+      .replaceAll("\u0000", "");
   }
 
   isSpecial(id: number): boolean {

@@ -28,11 +28,15 @@ export interface ModelEvaluation {
 }
 
 export interface EvaluationReport {
+  /** Held-out questions: knowledge the candidate never trained on (the promotion gate compares these). */
   questions: EvalQuestion[];
   models: ModelEvaluation[];
+  /** A sample of trained questions, asked as written: did the model learn its knowledge? */
+  trained?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
 }
 
 export const MAX_EVAL_QUESTIONS = 40;
+export const MAX_TRAINED_QUESTIONS = 20;
 
 /**
  * Held-out questions asked in the customers' words: a paraphrase (variant) of each held-out pair
@@ -48,46 +52,67 @@ export function heldOutQuestions(
   }));
 }
 
+/** Trained pairs asked by their own question, spread over the snapshot. */
+export function trainedQuestions(
+  pairs: { pairId: string; question: string; answer: string }[],
+): EvalQuestion[] {
+  const step = Math.max(1, Math.floor(pairs.length / MAX_TRAINED_QUESTIONS));
+  return pairs
+    .filter((_, i) => i % step === 0)
+    .slice(0, MAX_TRAINED_QUESTIONS)
+    .map((p) => ({ pairId: p.pairId, question: p.question, reference: p.answer }));
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-/** Answers every question with one bundle through the serving engine, as a customer would get them. */
-export async function evaluateBundle(
+type AnswerResult = { text: string; stopped: boolean; ms: number };
+
+function score(results: AnswerResult[], questions: EvalQuestion[]): ModelScores {
+  return {
+    tokenF1: mean(results.map((r, i) => tokenF1(r.text, questions[i]!.reference))),
+    rougeL: mean(results.map((r, i) => rougeL(r.text, questions[i]!.reference))),
+    stoppedShare: mean(results.map((r) => (r.stopped ? 1 : 0))),
+    repetition: mean(results.map((r) => repetitionRate(r.text))),
+    meanAnswerWords: mean(results.map((r) => wordCount(r.text))),
+    meanLatencyMs: mean(results.map((r) => r.ms)),
+    questions: questions.length,
+  };
+}
+
+/**
+ * Answers each set of questions with one bundle through the serving engine, as a customer would
+ * get them, and scores the answers against the references.
+ */
+export async function evaluateBundle<K extends string>(
   db: Db,
   bundleDir: string,
-  questions: EvalQuestion[],
+  sets: Record<K, EvalQuestion[]>,
   options: { threads?: number; signal?: AbortSignal } = {},
-): Promise<{ scores: ModelScores; answers: string[] }> {
+): Promise<Record<K, { scores: ModelScores; answers: string[] }>> {
   const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
   try {
-    const results: { text: string; stopped: boolean; ms: number }[] = [];
-    for (const q of questions) {
-      if (options.signal?.aborted) throw new Error("Evaluation cancelled");
-      const started = performance.now();
-      const { stream } = await answerCustomer({
-        db,
-        model: engine,
-        question: q.question,
-        signal: options.signal,
-      });
-      const result = await stream.result;
-      results.push({
-        text: result.text.trim(),
-        stopped: result.finishReason === "stop",
-        ms: performance.now() - started,
-      });
+    const out = {} as Record<K, { scores: ModelScores; answers: string[] }>;
+    for (const key of Object.keys(sets) as K[]) {
+      const results: AnswerResult[] = [];
+      for (const q of sets[key]) {
+        if (options.signal?.aborted) throw new Error("Evaluation cancelled");
+        const started = performance.now();
+        const { stream } = await answerCustomer({
+          db,
+          model: engine,
+          question: q.question,
+          signal: options.signal,
+        });
+        const result = await stream.result;
+        results.push({
+          text: result.text.trim(),
+          stopped: result.finishReason === "stop",
+          ms: performance.now() - started,
+        });
+      }
+      out[key] = { scores: score(results, sets[key]), answers: results.map((r) => r.text) };
     }
-    return {
-      answers: results.map((r) => r.text),
-      scores: {
-        tokenF1: mean(results.map((r, i) => tokenF1(r.text, questions[i]!.reference))),
-        rougeL: mean(results.map((r, i) => rougeL(r.text, questions[i]!.reference))),
-        stoppedShare: mean(results.map((r) => (r.stopped ? 1 : 0))),
-        repetition: mean(results.map((r) => repetitionRate(r.text))),
-        meanAnswerWords: mean(results.map((r) => wordCount(r.text))),
-        meanLatencyMs: mean(results.map((r) => r.ms)),
-        questions: questions.length,
-      },
-    };
+    return out;
   } finally {
     await engine.dispose();
   }

@@ -12,7 +12,7 @@ import {
 } from "@/db/schema";
 import { ChatFormat, type TrainingExample } from "@/server/inference";
 import { getBase } from "./bases";
-import { type EvaluationReport, evaluateBundle, heldOutQuestions } from "./evaluation";
+import { type EvaluationReport, evaluateBundle, heldOutQuestions, trainedQuestions } from "./evaluation";
 import { buildSupportExamples } from "./examples";
 import type { TrainingSettings } from "./settings";
 import { runTrainerProcess, type TrainerEvent } from "./trainer-process";
@@ -107,7 +107,7 @@ export async function runTrainingPipeline(
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
     ctx.log(`Prepared ${trainExamples.length} training and ${valExamples.length} held-out examples`);
-    return { baseDir, heldOut };
+    return { baseDir, train, heldOut };
   });
 
   await timed(ctx, "training", seconds, async () => {
@@ -152,7 +152,13 @@ export async function runTrainingPipeline(
   });
 
   const evaluation = await timed(ctx, "evaluating", seconds, () =>
-    evaluateAgainstBaselines(ctx, { bundleDir, base, baseDir: prepared.baseDir, heldOut: prepared.heldOut }),
+    evaluateAgainstBaselines(ctx, {
+      bundleDir,
+      base,
+      baseDir: prepared.baseDir,
+      train: prepared.train,
+      heldOut: prepared.heldOut,
+    }),
   );
 
   const bundleMeta = JSON.parse(fs.readFileSync(path.join(bundleDir, "bundle.json"), "utf8"));
@@ -176,12 +182,16 @@ async function evaluateAgainstBaselines(
     bundleDir: string;
     base: BaseModel;
     baseDir: string;
+    train: { pairId: string; question: string; answer: string }[];
     heldOut: { pairId: string; question: string; variants: string[]; answer: string }[];
   },
 ): Promise<EvaluationReport> {
-  const questions = heldOutQuestions(params.heldOut);
-  const report: EvaluationReport = { questions, models: [] };
-  if (questions.length === 0) return report;
+  const sets = { heldOut: heldOutQuestions(params.heldOut), trained: trainedQuestions(params.train) };
+  const report: EvaluationReport = {
+    questions: sets.heldOut,
+    models: [],
+    trained: { questions: sets.trained, models: [] },
+  };
   const production = await findProductionModel(ctx.db);
   const contenders: { label: string; modelId: string | null; dir: () => Promise<string> }[] = [
     { label: "candidate", modelId: null, dir: async () => params.bundleDir },
@@ -191,9 +201,12 @@ async function evaluateAgainstBaselines(
     { label: "base", modelId: null, dir: () => baseBundleDir(ctx, params.base, params.baseDir) },
   ];
   for (const c of contenders) {
-    ctx.log(`Evaluating ${c.label} on ${questions.length} held-out questions`);
-    const result = await evaluateBundle(ctx.db, await c.dir(), questions, { signal: ctx.signal });
-    report.models.push({ label: c.label, modelId: c.modelId, ...result });
+    ctx.log(
+      `Evaluating ${c.label}: ${sets.heldOut.length} held-out and ${sets.trained.length} trained questions`,
+    );
+    const result = await evaluateBundle(ctx.db, await c.dir(), sets, { signal: ctx.signal });
+    if (sets.heldOut.length) report.models.push({ label: c.label, modelId: c.modelId, ...result.heldOut });
+    report.trained!.models.push({ label: c.label, modelId: c.modelId, ...result.trained });
   }
   return report;
 }

@@ -46,6 +46,13 @@ const pairs = [
   ["Do you offer refunds?", "Refunds are possible within 30 days of purchase.", []],
   ["Why was I charged twice?", "A pending hold disappears after three days.", ["Double charge on my card"]],
 ] as const;
+// Enough pairs (24) for the split to hold some out, so the run validates and evaluates on them.
+const storePairs = Array.from({ length: 16 }, (_, i) => [
+  `When does store ${i + 1} open?`,
+  `Store ${i + 1} opens at ${(i % 5) + 7} in the morning.`,
+  [`opening hours of store ${i + 1}`],
+]);
+const allPairs = [...pairs, ...storePairs] as [string, string, readonly string[]][];
 
 async function waitForRun(db: Db, id: string, done: (r: TrainingRun) => boolean, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
@@ -103,7 +110,7 @@ describeEachDatabase("training pipeline", (useDb) => {
       message: expect.stringMatching(/no approved pairs/),
     });
     expect(await db.select().from(trainingRuns)).toHaveLength(0);
-    for (const [question, answer, variants] of pairs) {
+    for (const [question, answer, variants] of allPairs) {
       const pair = { question, answer, variants: [...variants], context: [], product: "App", tags: [] };
       await createPair(db, { ...pair, status: "approved" }, null);
     }
@@ -120,7 +127,9 @@ describeEachDatabase("training pipeline", (useDb) => {
     expect(base.summary).toMatchObject({ modelType: "llama" });
 
     const preview = await caller().training.previewRun({ baseModelId: base.id, settings });
-    expect(preview).toMatchObject({ pairs: 8, trainPairs: 7, heldOutPairs: 1, tokensExact: true });
+    expect(preview).toMatchObject({ pairs: 24, tokensExact: true });
+    expect(preview.heldOutPairs).toBeGreaterThanOrEqual(1);
+    expect(preview.trainPairs + preview.heldOutPairs).toBe(24);
     expect(preview.trainExamples).toBeGreaterThan(preview.trainPairs);
     expect(preview.trainTokens).toBeGreaterThan(100);
 
@@ -144,9 +153,11 @@ describeEachDatabase("training pipeline", (useDb) => {
     expect(model).toMatchObject({ status: "candidate", baseModelId: base.id, trainingRunId: queued.id });
     expect(fs.existsSync(path.join(model!.bundlePath, "model.onnx"))).toBe(true);
     const report = model!.evaluation as unknown as EvaluationReport;
-    expect(report.questions).toHaveLength(1);
+    expect(report.questions).toHaveLength(preview.heldOutPairs);
     expect(report.models.map((m) => m.label)).toEqual(["candidate", "base"]);
-    for (const m of report.models) expect(m.answers).toHaveLength(1);
+    for (const m of report.models) expect(m.answers).toHaveLength(preview.heldOutPairs);
+    expect(report.trained?.questions.length).toBeGreaterThan(10);
+    expect(report.trained?.models.map((m) => m.label)).toEqual(["candidate", "base"]);
 
     await caller().models.promote({ id: model!.id });
     expect((await findProductionModel(db))?.id).toBe(model!.id);

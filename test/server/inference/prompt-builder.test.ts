@@ -35,6 +35,10 @@ describe("ChatFormat (ChatML bundle)", () => {
     expect([...format.stopTokenIds].sort()).toEqual([0, 2]);
   });
 
+  it("decodes without NUL characters, which no database stores in text", () => {
+    expect(format.decode(format.encode("a\u0000b"))).toBe("ab");
+  });
+
   it("renders the generation prompt with the template", () => {
     const ids = format.encodeChat([{ role: "user", content: "hi" }]);
     expect(format.decode(ids, false)).toBe("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
