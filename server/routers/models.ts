@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { findModelById, findProductionModel, listModels } from "@/db/queries/models";
-import { reloadServingModel } from "@/server/serving";
+import { reloadServingModel, type ServingStatus } from "@/server/serving";
 import { compareAnswers } from "@/server/training/compare";
 import { gateVerdict, promoteModel, rollBackTo } from "@/server/training/promotion";
 import { adminProcedure, createTRPCRouter, staffProcedure } from "@/server/trpc";
 import { UserFacingError } from "@/server/users/errors";
 
 const id = z.uuid({ error: "Unknown model id" });
+
+/** Why serving could not load the model just put in production, for the admin who did it. */
+const servingError = (status: ServingStatus) => (status.state === "failed" ? status.error : null);
 
 export const modelsRouter = createTRPCRouter({
   list: staffProcedure.query(({ ctx }) => listModels(ctx.db)),
@@ -31,14 +34,12 @@ export const modelsRouter = createTRPCRouter({
         actorId: ctx.user.id,
         overrideReason: input.overrideReason,
       });
-      await reloadServingModel(ctx.db);
-      return model;
+      return { ...model, servingError: servingError(await reloadServingModel(ctx.db)) };
     }),
 
   rollBack: adminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
     const model = await rollBackTo(ctx.db, { modelId: input.id, actorId: ctx.user.id });
-    await reloadServingModel(ctx.db);
-    return model;
+    return { ...model, servingError: servingError(await reloadServingModel(ctx.db)) };
   }),
 
   compareAnswers: adminProcedure
