@@ -2,7 +2,8 @@
  * Inference benchmark (npm run bench:inference): our engine vs transformers.js on the same
  * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads.
  *
- *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin] [--out FILE]
+ *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin]
+ *                                 [--decode-tokens N] [--stream-tokens N] [--out FILE]
  *
  * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The two sides are
  * measured alternately (same machine conditions); each figure is the best of --repeats runs, which
@@ -62,8 +63,8 @@ async function main() {
     format.encode(`Ticket ${i}. ${PARAGRAPH.repeat(8)}`).slice(0, 200),
   );
   const promptTexts = promptIds.map((ids) => format.decode(ids));
-  const decodeTokens = quick ? 32 : 128;
-  const streamTokens = quick ? 16 : 96;
+  const decodeTokens = Number(option("--decode-tokens", quick ? "32" : "128"));
+  const streamTokens = Number(option("--stream-tokens", quick ? "16" : "96"));
   const concurrency = quick ? [1, 4] : [1, 4, 8, 16];
   log(
     `bundle ${bundleDir}; ${threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cpus`,
