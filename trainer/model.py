@@ -28,7 +28,25 @@ class RMSNorm(nn.Module):
         dtype = x.dtype
         x = x.float()
         x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
-        return self.weight * x.to(dtype)
+        x = self.weight * x.to(dtype)
+        # Under autocast, hand the next matmuls their input dtype once: otherwise q/k/v/gate/up
+        # (and each LoRA branch) cast the same activation separately, and backward adds it all up.
+        low = _autocast_dtype(x.device.type)
+        return x.to(low) if low is not None else x
+
+
+def _autocast_dtype(device_type: str):
+    if device_type == "cuda":
+        enabled = torch.is_autocast_enabled()
+    elif device_type == "cpu":
+        enabled = torch.is_autocast_cpu_enabled()
+    else:
+        return None
+    if not enabled:
+        return None
+    if hasattr(torch, "get_autocast_dtype"):  # torch >= 2.4; the per-device getters are deprecated there
+        return torch.get_autocast_dtype(device_type)
+    return torch.get_autocast_gpu_dtype() if device_type == "cuda" else torch.get_autocast_cpu_dtype()
 
 
 def rotate_half(x):
@@ -168,7 +186,7 @@ class LlamaForCausalLM(nn.Module):
         if position_ids is None:
             position_ids = torch.arange(past_len, past_len + T, device=input_ids.device)[None].expand(B, T)
         mask = build_mask(T, past_len + T, input_ids.device, attention_mask, segment_ids)
-        x = self.model.embed_tokens(input_ids)  # (B, T, C)
+        x = self.model.embed_tokens(input_ids).float()  # (B, T, C); fp32 residual stream even from a bf16 table
         cos, sin = self.rotary(position_ids)
         presents = []
         for i, layer in enumerate(self.model.layers):

@@ -16,7 +16,7 @@ from .config import ModelConfig, RunConfig, auto_cpu_bf16
 from .data import Batches, Schedule, load_examples
 from .errors import Cancelled, TrainerError, is_oom
 from .export import write_bundle
-from .lora import apply_lora, merge_lora
+from .lora import apply_lora, freeze_to, merge_lora
 from .model import LlamaForCausalLM
 from .modelio import load_pretrained, read_json, special_token_ids
 from .progress import emit, log
@@ -191,6 +191,8 @@ def train(cfg: RunConfig) -> dict:
     if cfg.method == "lora":
         lc = cfg.lora
         apply_lora(model, lc.rank, lc.alpha, lc.dropout, lc.target_modules)
+        if precision == "bf16":
+            freeze_to(model, torch.bfloat16)
     model.gradient_checkpointing = cfg.gradient_checkpointing
     dist.init(device)
     model.to(device).train()
@@ -325,6 +327,11 @@ def train(cfg: RunConfig) -> dict:
     if _cancel["flag"]:
         raise Cancelled()
     if cfg.method == "lora":
+        # Merge into a fresh copy of the base: the frozen weights here may be stored in bf16.
+        adapters = trainable_state(model)
+        model = load_pretrained(cfg.base_dir)
+        apply_lora(model, cfg.lora.rank, cfg.lora.alpha, 0.0, cfg.lora.target_modules)
+        load_trainable(model, adapters)
         merge_lora(model)
     model = model.to("cpu").float()
     metrics["n_params"] = model.num_params()

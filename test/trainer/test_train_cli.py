@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from conftest import REPO, WORDS, make_run, run_cli
@@ -47,9 +48,10 @@ def test_tiny_model_learns_toy_task_and_reports_progress(tmp_path, tiny_base, to
     assert right >= 9
 
 
-def test_lora_run_changes_only_target_modules(tmp_path, tiny_base, toy):
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_lora_run_changes_only_target_modules(tmp_path, tiny_base, toy, precision):
     lora = {"rank": 4, "alpha": 8, "dropout": 0.0, "target_modules": ["q_proj", "v_proj"]}
-    run = make_run(tmp_path, tiny_base, toy, method="lora", lora=lora, max_steps=8, export_onnx=True)
+    run = make_run(tmp_path, tiny_base, toy, method="lora", lora=lora, max_steps=8, export_onnx=precision == "fp32", precision=precision)
     rc, events, err = run_cli(["train", "--config", run])
     assert rc == 0, err
     assert events[0]["n_trainable_params"] < events[0]["n_params"] / 10
