@@ -66,7 +66,7 @@ def child(spec: dict) -> dict:
     sys.path.insert(0, REPO)
     from trainer.config import ModelConfig
     from trainer.data import Batches, load_examples
-    from trainer.lora import apply_lora
+    from trainer.lora import apply_lora, freeze_to
     from trainer.model import LlamaForCausalLM
     from trainer.train import RunConfig, batch_loss, make_optimizer
 
@@ -96,6 +96,8 @@ def child(spec: dict) -> dict:
     model = LlamaForCausalLM(cfg).init_weights(0)
     if method == "lora":
         apply_lora(model, 8, 16, 0.0, ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+        if precision == "bf16":
+            freeze_to(model, torch.bfloat16)  # as train.py does
     model.train()
     opt = make_optimizer(model, RunConfig(train_file="-", output_dir="-", learning_rate=1e-4, weight_decay=0.1), cpu)
     params = [p for p in model.parameters() if p.requires_grad]
