@@ -302,6 +302,10 @@ describe("models console in the browser [seeded models]", () => {
     await promote.getByLabel("Reason for promoting it anyway").fill("Its tone fits our customers better");
     await promote.getByRole("button", { name: "Promote anyway" }).click();
     await expect.poll(() => view.getByTestId("status-badge").first().textContent()).toBe("production");
+    // The seeded "bundle" is no model: the promotion stands and the page says serving failed, and why.
+    await expect(view.getByTestId("serving-error").textContent()).resolves.toContain(
+      "serving could not load it",
+    );
 
     await page.goto(`${app.url}/console/models/${seeded.retired.modelId}`);
     await page.getByRole("button", { name: "Roll back to this model" }).click();

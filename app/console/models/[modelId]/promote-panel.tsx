@@ -16,6 +16,7 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [servingError, setServingError] = useState<string | null>(null);
   const [needsReason, setNeedsReason] = useState(false);
   const [reason, setReason] = useState("");
   const refresh = () =>
@@ -24,10 +25,11 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
       queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() }),
     ]);
   const handlers = {
-    onSuccess: () => {
+    onSuccess: (result: { servingError: string | null }) => {
       setError(null);
       setNeedsReason(false);
-      setNotice("Done: customers are now served by this model.");
+      setServingError(result.servingError);
+      setNotice(result.servingError ? null : "Done: customers are now served by this model.");
       return refresh();
     },
     onError: (e: unknown) => {
@@ -48,9 +50,18 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
 
   if (model.status === "production") {
     return (
-      <p className="notice-box" role="status">
-        {notice ?? "This model answers customers now."}
-      </p>
+      <>
+        {servingError && (
+          <p role="alert" className="run-error" data-testid="serving-error">
+            This model is in production, but serving could not load it: {servingError}
+          </p>
+        )}
+        {!servingError && (
+          <p className="notice-box" role="status">
+            {notice ?? "This model answers customers now."}
+          </p>
+        )}
+      </>
     );
   }
 
