@@ -22,6 +22,10 @@ CREATE TABLE "audit_log" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "knowledge_lexicon" (
+	"word" text PRIMARY KEY NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "knowledge_markers" (
 	"key" text PRIMARY KEY NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
@@ -262,6 +266,7 @@ ALTER TABLE "review_items" ADD CONSTRAINT "review_items_pair_id_knowledge_pairs_
 ALTER TABLE "review_items" ADD CONSTRAINT "review_items_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_log_created_idx" ON "audit_log" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action");--> statement-breakpoint
+CREATE INDEX "knowledge_lexicon_word_trgm_idx" ON "knowledge_lexicon" USING gin ("word" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "knowledge_pairs_search_idx" ON "knowledge_pairs" USING gin ("search_vector");--> statement-breakpoint
 CREATE INDEX "knowledge_pairs_question_trgm_idx" ON "knowledge_pairs" USING gin ("question" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "knowledge_pairs_variants_trgm_idx" ON "knowledge_pairs" USING gin ("variants_text" gin_trgm_ops);--> statement-breakpoint

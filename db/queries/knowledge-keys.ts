@@ -33,13 +33,17 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-// A word-similarity threshold (default 0.6) low enough for a typo or two per query.
+// Trigram thresholds for typo tolerance: a variant may contain the question with a typo or two
+// (word similarity, default 0.6), and a misspelt word still finds its lexicon word (default 0.3
+// lets too many short words through; 0.35 keeps "brigth" → "bright").
 const TYPO_THRESHOLD = sql`set local pg_trgm.word_similarity_threshold = 0.5`;
+const WORD_THRESHOLD = sql`set local pg_trgm.similarity_threshold = 0.35`;
 
 /** Rows of a text-search query, run in a transaction whose trigram threshold tolerates typos. */
 export function searchRows<T>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(TYPO_THRESHOLD);
+    await tx.execute(WORD_THRESHOLD);
     return queryRows<T>(tx as unknown as Db, query);
   });
 }

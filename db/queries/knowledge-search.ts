@@ -16,8 +16,8 @@ export type PairFilter = {
   changedSince?: Date;
   health?: HealthIssue;
   ids?: string[];
-  /** Set by resolveTextMode; without it `q` matches either way. */
-  textMode?: TextMode;
+  /** Set by resolveTextMode; without it `q` is matched as typed. */
+  textQuery?: TextQuery;
 };
 
 export const pairSorts = [
@@ -30,43 +30,62 @@ export const pairSorts = [
 export type PairSort = (typeof pairSorts)[number];
 
 /**
- * How `q` is matched: "fts" through the full-text index (stemmed words, ranked by ts_rank), or,
- * when full text finds nothing (typos, partial words), "fuzzy" through the trigram indexes on the
- * question and variants (ranked by word similarity). Deciding once per query keeps each search on
- * one index and its ranking cheap, and keeps keyset pages consistent.
+ * How `q` is matched, decided once per search so each search uses one index and pages stay
+ * consistent: "web" is full text on the words as typed (stemmed); when that finds nothing (typos,
+ * half-typed words), "corrected" replaces each word by its nearest words in the lexicon (trigram
+ * similarity over a small table of known words) and searches full text for those.
  */
-export type TextMode = "fts" | "fuzzy";
+export type TextQuery = { kind: "web" } | { kind: "corrected"; tsquery: string } | { kind: "nothing" };
 
-function textMatch(q: string, mode: TextMode): SQL {
-  return mode === "fts"
-    ? sql`p.search_vector @@ websearch_to_tsquery('english', ${q})`
-    : sql`(${q} <% p.question or ${q} <% p.variants_text)`;
+function tsqueryOf(q: string, text: TextQuery): SQL {
+  return text.kind === "corrected"
+    ? sql`to_tsquery('simple', ${text.tsquery})`
+    : sql`websearch_to_tsquery('english', ${q})`;
 }
 
-function textScore(q: string, mode: TextMode): SQL {
-  return mode === "fts"
-    ? sql`ts_rank(p.search_vector, websearch_to_tsquery('english', ${q}), 32)::float8`
-    : sql`greatest(word_similarity(${q}, p.question), word_similarity(${q}, p.variants_text))::float8`;
+function textMatch(q: string, text: TextQuery): SQL {
+  return text.kind === "nothing" ? sql`false` : sql`p.search_vector @@ ${tsqueryOf(q, text)}`;
 }
 
-/** The filter with its text mode decided: full text if it finds anything under the other filters. */
+function textScore(q: string, text: TextQuery): SQL {
+  return sql`ts_rank(p.search_vector, ${tsqueryOf(q, text)}, 32)::float8`;
+}
+
+/** A lexeme as a to_tsquery operand: quoted, so punctuation in it is not read as an operator. */
+function quoteLexeme(word: string): string {
+  return `'${word.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/** The filter with its text query decided: as typed if that finds anything, else typo-corrected. */
 export async function resolveTextMode(db: Db, filter: PairFilter): Promise<PairFilter> {
   const q = filter.q?.trim();
-  if (!q || filter.textMode) return filter;
-  const rows = await searchRows<{ found: boolean }>(
+  if (!q || filter.textQuery) return filter;
+  const found = await searchRows<{ found: boolean }>(
     db,
     sql`select exists (select 1 from knowledge_pairs p
-      where ${pairFilterWhere({ ...filter, q: undefined })} and ${textMatch(q, "fts")}) as found`,
+      where ${pairFilterWhere({ ...filter, q: undefined })} and ${textMatch(q, { kind: "web" })}) as found`,
   );
-  return { ...filter, textMode: rows[0]?.found ? "fts" : "fuzzy" };
+  if (found[0]?.found) return { ...filter, textQuery: { kind: "web" } };
+  const terms = await searchRows<{ term: string; alternatives: string[] }>(
+    db,
+    sql`select t.term, array(select l.word from knowledge_lexicon l where l.word % t.term
+        order by similarity(l.word, t.term) desc, l.word limit 4) as alternatives
+      from unnest(tsvector_to_array(to_tsvector('english', ${q}))) as t(term) limit 8`,
+  );
+  const groups = terms
+    .filter((t) => t.alternatives.length > 0)
+    .map((t) => `(${t.alternatives.map(quoteLexeme).join(" | ")})`);
+  return {
+    ...filter,
+    textQuery: groups.length ? { kind: "corrected", tsquery: groups.join(" & ") } : { kind: "nothing" },
+  };
 }
 
 /** The WHERE clause of a filter over `knowledge_pairs p`. */
 export function pairFilterWhere(filter: PairFilter): SQL {
   const parts: SQL[] = [sql`true`];
   const q = filter.q?.trim();
-  if (q && filter.textMode) parts.push(textMatch(q, filter.textMode));
-  else if (q) parts.push(sql`(${textMatch(q, "fts")} or ${textMatch(q, "fuzzy")})`);
+  if (q) parts.push(textMatch(q, filter.textQuery ?? { kind: "web" }));
   if (filter.status?.length)
     parts.push(
       sql`p.status in (${sql.join(
@@ -121,7 +140,7 @@ function decodeCursor(raw: string | undefined): Cursor | undefined {
 function sortKey(
   sort: PairSort,
   q: string | undefined,
-  mode: TextMode,
+  mode: TextQuery,
 ): { key: SQL; dir: "asc" | "desc"; cast: SQL } {
   switch (sort) {
     case "updated_asc":
@@ -145,7 +164,7 @@ export async function listPairs(
 ): Promise<{ items: PairListItem[]; nextCursor: string | null }> {
   const filter = await resolveTextMode(db, params.filter);
   const q = filter.q?.trim() || undefined;
-  const mode = filter.textMode ?? "fts";
+  const mode = filter.textQuery ?? { kind: "web" };
   const { key, dir, cast } = sortKey(params.sort, q, mode);
   const cursor = decodeCursor(params.cursor);
   const op = dir === "desc" ? sql.raw("<") : sql.raw(">");
@@ -257,7 +276,7 @@ export async function searchPairsByText(
   }>(
     db,
     sql`
-    select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q, filter.textMode ?? "fts")} as score
+    select p.id, p.question, p.answer, p.variants, p.product, ${textScore(q, filter.textQuery ?? { kind: "web" })} as score
     from knowledge_pairs p where ${pairFilterWhere(filter)}
     order by score desc, p.id limit ${opts.limit ?? 5}`,
   );

@@ -79,6 +79,16 @@ export function idList(ids: readonly string[]): SQL {
   );
 }
 
+/** Adds the pairs' words to the lexicon that corrects typos in searches (words are never removed). */
+async function recordLexemes(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    insert into knowledge_lexicon (word)
+    select distinct w from knowledge_pairs p, unnest(tsvector_to_array(p.search_vector)) w
+    where p.id in (${idList(ids)}) and length(w) between 3 and 40
+    on conflict do nothing`);
+}
+
 /** Inserts pairs (version 1 each, with its version row) in batches; returns their ids in order. */
 export async function insertPairs(
   db: Db,
@@ -108,6 +118,7 @@ export async function insertPairs(
       )
       .returning({ id: knowledgePairs.id });
     const batchIds = rows.map((r) => r.id);
+    await recordLexemes(db, batchIds);
     await db.execute(sql`
       insert into knowledge_pair_versions (pair_id, version, snapshot, change, changed_by, changed_at)
       select p.id, p.version, ${snapshotOf("p")}, ${opts.change ?? "created"}, ${opts.actorId}, p.updated_at
@@ -185,6 +196,7 @@ export async function updatePair(
         updatedAt: sql`now()`,
       })
       .where(eq(knowledgePairs.id, id));
+    await recordLexemes(tx as unknown as Db, [id]);
     await tx.execute(sql`
       insert into knowledge_pair_versions (pair_id, version, snapshot, change, changed_by, changed_at)
       select p.id, p.version, ${snapshotOf("p")}, ${opts.change}, ${opts.actorId}, p.updated_at

@@ -53,12 +53,19 @@ for (const database of ["pglite", "postgres"] as const) {
       fs.rmSync(files, { recursive: true, force: true });
     }, 60_000);
 
+    it("import and export refuse anyone not signed in", async () => {
+      expect((await fetch(`${app.url}/api/knowledge/export?format=jsonl`)).status).toBe(401);
+      const upload = await fetch(`${app.url}/api/knowledge/import?mode=commit`, {
+        method: "POST",
+        body: '{"question":"q?","answer":"a"}',
+      });
+      expect(upload.status).toBe(401);
+    });
+
     it("the embedded default starts with the demo knowledge base; PostgreSQL starts empty", async () => {
       await page.goto(`${app.url}/console/knowledge`);
       const count = page.getByTestId("match-count");
-      await expect
-        .poll(() => count.textContent())
-        .toMatch(database === "pglite" ? /^82 pairs$/ : /^0 pairs$/);
+      await poll(() => count.textContent()).toMatch(database === "pglite" ? /^82 pairs$/ : /^0 pairs$/);
     }, 180_000);
 
     it("staff creates a pair with two variants, then finds it by searching with a typo", async () => {
