@@ -168,6 +168,7 @@ def main():
     ap.add_argument("--child")
     ap.add_argument("--steps", type=int, default=3, help="timed steps of 4 x 256 tokens per configuration")
     ap.add_argument("--quick", action="store_true", help="only the bf16 configurations")
+    ap.add_argument("--configs", default="full-fp32,full-bf16,lora-fp32,lora-bf16", help="which throughput configurations")
     ap.add_argument("--out", default=os.path.join(REPO, "bench", "trainer-results.json"))
     args = ap.parse_args()
     if args.child:
@@ -185,6 +186,8 @@ def main():
     precisions = ["bf16"] if args.quick else ["fp32", "bf16"]
     for method in ("full", "lora"):
         for precision in precisions:
+            if f"{method}-{precision}" not in args.configs.split(","):
+                continue
             r = run_child({"method": method, "precision": precision, "data": "random", "steps": args.steps, "tmp": tmp})
             results["throughput"].append(r)
             print(f"{method:4s} {precision}: {r['tokens_per_s']:7.1f} tok/s (CPU-time based {r['tokens_per_s_cpu_time']:6.1f})  peak RSS {r['peak_rss_mb']:6.0f} MB  "
