@@ -4,12 +4,4 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { bootServer } = await import("./server/boot");
   await bootServer();
-  // The embedded default starts with a demo knowledge base; PostgreSQL only gets it on request.
-  const { env } = await import("./server/env");
-  if (!env().DATABASE_URL) {
-    const { getDatabase } = await import("./server/db");
-    const { seedDemoOnFirstStart } = await import("./server/knowledge/demo");
-    if (await seedDemoOnFirstStart((await getDatabase()).db))
-      console.log("[tunedesk] demo knowledge base loaded");
-  }
 }

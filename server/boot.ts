@@ -1,14 +1,20 @@
 import { getDatabase } from "./db";
 import { env } from "./env";
+import { seedDemoOnFirstStart } from "./knowledge/demo";
 import { trainingPaths } from "./training/paths";
 import { TrainingWorker } from "./training/worker";
 import { getTrainingWorker, registerTrainingWorker } from "./training/worker-registry";
 
-/** Starts what the web process owns besides HTTP: the embedded default also runs the trainer service. */
+/**
+ * Starts what the web process owns besides HTTP. The embedded default also loads the demo
+ * knowledge base on first start (PostgreSQL gets it only on request) and runs the trainer service.
+ */
 export async function bootServer(): Promise<void> {
   const database = await getDatabase();
   console.log(`[tunedesk] database ready (${database.kind})`);
-  if (!env().DATABASE_URL && !getTrainingWorker()) {
+  if (env().DATABASE_URL) return;
+  if (await seedDemoOnFirstStart(database.db)) console.log("[tunedesk] demo knowledge base loaded");
+  if (!getTrainingWorker()) {
     const worker = new TrainingWorker({ db: database.db, ...trainingPaths() });
     registerTrainingWorker(worker);
     worker.start();

@@ -3,7 +3,8 @@ import { retrieveApprovedPairs } from "@/db/queries/retrieval";
 import type { ChatMessage, GenerateRequest, GenerationStream, SamplingOptions } from "@/server/inference";
 import { supportMessages } from "./support-prompt";
 
-export const REFERENCES_PER_ANSWER = 3;
+/** Only the best match: a small model copies one reference reliably, and training shows it one. */
+export const REFERENCES_PER_ANSWER = 1;
 
 /**
  * Default decoding for support answers: greedy, with guards against loops that look only at the

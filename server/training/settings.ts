@@ -44,7 +44,7 @@ export function defaultTrainingSettings(base: {
   const method = fromScratch || small ? "full" : "lora";
   return {
     method,
-    epochs: fromScratch ? 30 : small ? 8 : 3,
+    epochs: fromScratch ? 20 : small ? 8 : 3,
     learningRate: method === "lora" ? 2e-4 : fromScratch ? 1e-3 : 2e-4,
     loraRank: 16,
     maxSeqLen: Math.min(base.maxPositions ?? 1024, 1024),

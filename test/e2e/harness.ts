@@ -127,3 +127,35 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** `npm run worker` against a PostgreSQL app: the trainer service as its own process. */
+export function startWorker(
+  app: RunningApp,
+  env: Record<string, string> = {},
+): { stop: () => Promise<void>; logs: () => string } {
+  if (!app.databaseUrl) throw new Error("a separate worker needs the app on PostgreSQL");
+  let output = "";
+  const child = spawn("node_modules/.bin/tsx", ["server/worker.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: app.databaseUrl,
+      TUNEDESK_DATA_DIR: app.dataDir,
+      ...env,
+    } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  return {
+    logs: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
