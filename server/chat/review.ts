@@ -108,7 +108,7 @@ export async function createDraftPairFromItem(
     throw new UserFacingError("The answer must be under 8000 characters.", "invalid", "answer");
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    const pair = await createFeedbackDraft(tx, { question, answer, tags: ["from-feedback"] }, actorId);
+    const pair = await createFeedbackDraft(tx, { question, answer }, actorId);
     await close(tx, input.itemId, "draft_pair", pair.id, actorId);
     return { pairId: pair.id };
   });
