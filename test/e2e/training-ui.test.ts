@@ -19,6 +19,9 @@ const pairs: [question: string, answer: string][] = [
   ["How do I delete my account?", "Under Settings, Account, click Delete account and confirm."],
 ];
 
+// Server round trips under a loaded machine (the worker trains in this process) can take seconds.
+const patiently = { timeout: 30_000 };
+
 /** Calls a tRPC procedure as the signed-in user of `request` (superjson wire format). */
 async function callTrpc(request: APIRequestContext, url: string, procedure: string, input: unknown) {
   const res = await request.post(`${url}/api/trpc/${procedure}`, { data: { json: input } });
@@ -91,7 +94,7 @@ describe("training and models console in the browser", () => {
     await form.getByLabel("Directory path (absolute)").fill("relative/dir");
     await form.getByRole("button", { name: "Register" }).click();
     await expect
-      .poll(() => form.getByRole("alert").textContent())
+      .poll(() => form.getByRole("alert").textContent(), patiently)
       .toContain("Give the model directory as an absolute path");
     expect(await adminPage.getByTestId("base-list").getByText("Not a model").count()).toBe(0);
   });
@@ -108,7 +111,7 @@ describe("training and models console in the browser", () => {
     });
     expect(approved).toBeGreaterThanOrEqual(pairs.length);
     await expect
-      .poll(() => form.getByTestId("preview-pairs").textContent())
+      .poll(() => form.getByTestId("preview-pairs").textContent(), patiently)
       .toBe(approved.toLocaleString("en-US"));
     const numbers = async (testId: string) =>
       ((await form.getByTestId(testId).textContent()) ?? "")
@@ -128,10 +131,14 @@ describe("training and models console in the browser", () => {
 
     // A bad value is explained, and the preview follows a valid change.
     await form.getByLabel("Epochs").fill("0");
-    await expect.poll(() => form.getByRole("alert").textContent()).toContain("At least 0.1 epochs");
+    await expect
+      .poll(() => form.getByRole("alert").textContent(), patiently)
+      .toContain("At least 0.1 epochs");
     expect(await form.getByRole("button", { name: "Start training" }).isDisabled()).toBe(true);
     await form.getByLabel("Epochs").fill("1");
-    await expect.poll(() => form.getByRole("button", { name: "Start training" }).isEnabled()).toBe(true);
+    await expect
+      .poll(() => form.getByRole("button", { name: "Start training" }).isEnabled(), patiently)
+      .toBe(true);
 
     await form.getByRole("button", { name: "Start training" }).click();
     await adminPage.waitForURL(/\/console\/training\/[0-9a-f-]{36}$/);
@@ -276,7 +283,7 @@ describe("models console in the browser [seeded models]", () => {
   it("a finished run shows its loss, evaluation and a link to the model", async () => {
     await page.goto(`${app.url}/console/training/${seeded.candidate.runId}`);
     await expect
-      .poll(() => page.getByTestId("loss-summary").textContent())
+      .poll(() => page.getByTestId("loss-summary").textContent(), patiently)
       .toBe("train loss 1.000 at step 4 · eval loss 1.500 at step 4");
     await page
       .getByTestId("evaluation-table-held-out")
@@ -296,12 +303,14 @@ describe("models console in the browser [seeded models]", () => {
     const promote = page.getByRole("form", { name: "Promote" });
     await promote.getByRole("button", { name: "Promote anyway" }).click();
     await expect
-      .poll(() => promote.getByTestId("promote-error").textContent())
+      .poll(() => promote.getByTestId("promote-error").textContent(), patiently)
       .toContain("Give a reason to promote it anyway");
     expect(await view.getByTestId("status-badge").first().textContent()).toBe("candidate");
     await promote.getByLabel("Reason for promoting it anyway").fill("Its tone fits our customers better");
     await promote.getByRole("button", { name: "Promote anyway" }).click();
-    await expect.poll(() => view.getByTestId("status-badge").first().textContent()).toBe("production");
+    await expect
+      .poll(() => view.getByTestId("status-badge").first().textContent(), patiently)
+      .toBe("production");
     // The seeded "bundle" is no model: the promotion stands and the page says serving failed, and why.
     await expect(view.getByTestId("serving-error").textContent()).resolves.toContain(
       "serving could not load it",
@@ -310,7 +319,7 @@ describe("models console in the browser [seeded models]", () => {
     await page.goto(`${app.url}/console/models/${seeded.retired.modelId}`);
     await page.getByRole("button", { name: "Roll back to this model" }).click();
     await expect
-      .poll(() => page.getByTestId("model-view").getByTestId("status-badge").first().textContent())
+      .poll(() => page.getByTestId("model-view").getByTestId("status-badge").first().textContent(), patiently)
       .toBe("production");
     await page.goto(`${app.url}/console/models`);
     await page.getByTestId("model-list").waitFor();
