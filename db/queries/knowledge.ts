@@ -79,13 +79,13 @@ export function idList(ids: readonly string[]): SQL {
   );
 }
 
-/** Adds the pairs' words to the lexicon that corrects typos in searches (words are never removed). */
+/** Adds the pairs' words (not numbers) to the lexicon that corrects typos in searches; words are never removed. */
 async function recordLexemes(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(sql`
     insert into knowledge_lexicon (word)
     select distinct w from knowledge_pairs p, unnest(tsvector_to_array(p.search_vector)) w
-    where p.id in (${idList(ids)}) and length(w) between 3 and 40
+    where p.id in (${idList(ids)}) and length(w) between 3 and 40 and w !~ '^[0-9.,:-]+$'
     on conflict do nothing`);
 }
 
