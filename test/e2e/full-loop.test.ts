@@ -87,6 +87,7 @@ describe("the tuning loop in the browser [postgres, separate worker]", () => {
     await form.getByLabel("Base model").selectOption(baseId);
     await form.getByLabel("Epochs").fill("200");
     await form.getByLabel("Learning rate").fill("0.003");
+    await form.getByText("More settings").click();
     await form.getByLabel("Tokens per batch").fill("512");
     await expect.poll(() => form.getByTestId("preview-pairs").textContent()).toBe("3");
     await form.getByRole("button", { name: "Start training" }).click();
@@ -120,6 +121,7 @@ describe("the tuning loop in the browser [postgres, separate worker]", () => {
 
   it("staff approve the pairs in the console", async () => {
     await staffPage.goto(`${app.url}/console/knowledge`);
+    await expect.poll(() => staffPage.getByTestId("pair-row").count()).toBe(3);
     await staffPage.getByLabel("Select all shown").check();
     await staffPage
       .getByRole("toolbar", { name: "Selected pairs" })
