@@ -1,6 +1,7 @@
 import { getDatabase } from "./db";
 import { env } from "./env";
 import { seedDemoOnFirstStart } from "./knowledge/demo";
+import { reloadServingModel } from "./serving";
 import { trainingPaths } from "./training/paths";
 import { TrainingWorker } from "./training/worker";
 import { getTrainingWorker, registerTrainingWorker } from "./training/worker-registry";
@@ -12,6 +13,8 @@ import { getTrainingWorker, registerTrainingWorker } from "./training/worker-reg
 export async function bootServer(): Promise<void> {
   const database = await getDatabase();
   console.log(`[tunedesk] database ready (${database.kind})`);
+  // Load the production model now rather than on the first customer's question.
+  void reloadServingModel(database.db).catch((err) => console.error("[tunedesk] serving:", err));
   if (env().DATABASE_URL) return;
   if (await seedDemoOnFirstStart(database.db)) console.log("[tunedesk] demo knowledge base loaded");
   if (!getTrainingWorker()) {

@@ -19,6 +19,18 @@ export const SUPPORT_SAMPLING: SamplingOptions = {
 };
 
 /**
+ * The conversation a customer's latest question is answered with: the support instructions and the
+ * best-matching approved pair, then the earlier turns and the question.
+ */
+export async function groundedMessages(db: Db, question: string, history: ChatMessage[] = []) {
+  const references = await retrieveApprovedPairs(db, question, REFERENCES_PER_ANSWER);
+  return {
+    messages: supportMessages({ question, history, references }),
+    referencePairIds: references.map((r) => r.id),
+  };
+}
+
+/**
  * Answers a customer: retrieves the approved pairs that match, renders them with the conversation
  * the same way training does, and streams the model's reply.
  */
@@ -30,13 +42,12 @@ export async function answerCustomer(params: {
   sampling?: SamplingOptions;
   signal?: AbortSignal;
 }): Promise<{ stream: GenerationStream; referencePairIds: string[] }> {
-  const references = await retrieveApprovedPairs(params.db, params.question, REFERENCES_PER_ANSWER);
-  const messages = supportMessages({ question: params.question, history: params.history, references });
+  const { messages, referencePairIds } = await groundedMessages(params.db, params.question, params.history);
   const stream = params.model.generate({
     ...SUPPORT_SAMPLING,
     ...params.sampling,
     messages,
     signal: params.signal,
   });
-  return { stream, referencePairIds: references.map((r) => r.id) };
+  return { stream, referencePairIds };
 }

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Model } from "@/db/schema";
+import { groundedMessages } from "@/server/assistant/answer";
 import { STREAM_HEADERS } from "@/server/chat/http";
 import {
   type ChatMessage,
@@ -66,11 +67,24 @@ function textOf(content: z.infer<typeof message>["content"]): string {
   return (content ?? []).map((p) => (p.type === "text" ? (p.text ?? "") : "")).join("");
 }
 
-function toEngineRequest(body: CompletionRequest, signal: AbortSignal): GenerateRequest {
-  const messages: ChatMessage[] = body.messages.map((m) => ({
+/**
+ * The client's messages as the engine takes them. Without a system message of the client's own,
+ * the last user question is answered like in the customer chat: grounded in the approved pair
+ * that matches it, with the prompt the model was trained on.
+ */
+async function toEngineRequest(
+  db: Db,
+  body: CompletionRequest,
+  signal: AbortSignal,
+): Promise<GenerateRequest> {
+  let messages: ChatMessage[] = body.messages.map((m) => ({
     role: m.role === "developer" ? "system" : m.role,
     content: textOf(m.content),
   }));
+  const last = messages.at(-1);
+  if (last?.role === "user" && !messages.some((m) => m.role === "system")) {
+    messages = (await groundedMessages(db, last.content, messages.slice(0, -1))).messages;
+  }
   const stop = body.stop === undefined || body.stop === null ? undefined : [body.stop].flat();
   return {
     messages,
@@ -145,7 +159,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
   req.signal.addEventListener("abort", () => abort.abort(), { once: true });
   let stream: GenerationStream;
   try {
-    stream = manager.generate(toEngineRequest(body, abort.signal));
+    stream = manager.generate(await toEngineRequest(db, body, abort.signal));
   } catch (err) {
     if (err instanceof ContextLengthError)
       return apiError(400, err.message, "invalid_request_error", "context_length_exceeded", "messages");
