@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type APIRequestContext, type Browser, chromium, type Page } from "playwright-core";
 import type { DatabaseKind } from "@/db/client";
 import { createEmptyPostgresDatabase } from "../helpers/db";
 
@@ -158,4 +158,27 @@ export function startWorker(
       await new Promise((r) => child.once("exit", r));
     },
   };
+}
+
+/** Calls a tRPC mutation as the signed-in user of `request` (superjson wire format). */
+export async function trpcMutation(
+  request: APIRequestContext,
+  url: string,
+  procedure: string,
+  input: unknown,
+) {
+  const res = await request.post(`${url}/api/trpc/${procedure}`, { data: { json: input } });
+  const body = await res.json();
+  if (!res.ok()) throw new Error(`${procedure}: ${res.status()} ${JSON.stringify(body)}`);
+  return body.result.data.json;
+}
+
+/** Calls a tRPC query as the signed-in user of `request`. */
+export async function trpcQuery(request: APIRequestContext, url: string, procedure: string, input: unknown) {
+  const res = await request.get(
+    `${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
+  const body = await res.json();
+  if (!res.ok()) throw new Error(`${procedure}: ${res.status()} ${JSON.stringify(body)}`);
+  return body.result.data.json;
 }

@@ -3,7 +3,7 @@ import type { APIRequestContext, Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { baseModels, datasetSnapshots, models, trainingMetrics, trainingRuns } from "@/db/schema";
-import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
+import { launchBrowser, type RunningApp, signIn, startApp, trpcMutation, trpcQuery } from "./harness";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };
 const staff = { name: "Sam Staff", email: "sam@example.com", password: "sam-password-123" };
@@ -21,23 +21,6 @@ const pairs: [question: string, answer: string][] = [
 
 // Server round trips under a loaded machine (the worker trains in this process) can take seconds.
 const patiently = { timeout: 30_000 };
-
-/** Calls a tRPC procedure as the signed-in user of `request` (superjson wire format). */
-async function callTrpc(request: APIRequestContext, url: string, procedure: string, input: unknown) {
-  const res = await request.post(`${url}/api/trpc/${procedure}`, { data: { json: input } });
-  const body = await res.json();
-  if (!res.ok()) throw new Error(`${procedure}: ${res.status()} ${JSON.stringify(body)}`);
-  return body.result.data.json;
-}
-
-async function queryTrpc(request: APIRequestContext, url: string, procedure: string, input: unknown) {
-  const res = await request.get(
-    `${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
-  );
-  const body = await res.json();
-  if (!res.ok()) throw new Error(`${procedure}: ${res.status()} ${JSON.stringify(body)}`);
-  return body.result.data.json;
-}
 
 describe("training and models console in the browser", () => {
   let app: RunningApp;
@@ -61,15 +44,15 @@ describe("training and models console in the browser", () => {
 
     const ids: string[] = [];
     for (const [question, answer] of pairs) {
-      const pair = await callTrpc(adminPage.request, app.url, "knowledge.create", {
+      const pair = await trpcMutation(adminPage.request, app.url, "knowledge.create", {
         question,
         answer,
         variants: [`${question.replace(/\?$/, "")} please?`],
       });
       ids.push(pair.id);
     }
-    await callTrpc(adminPage.request, app.url, "knowledge.approve", { ids, decision: "approve_anyway" });
-    await callTrpc(adminPage.request, app.url, "users.create", { ...staff, role: "staff" });
+    await trpcMutation(adminPage.request, app.url, "knowledge.approve", { ids, decision: "approve_anyway" });
+    await trpcMutation(adminPage.request, app.url, "users.create", { ...staff, role: "staff" });
   });
   afterAll(async () => {
     await browser?.close();
@@ -106,7 +89,7 @@ describe("training and models console in the browser", () => {
     // The starter's defaults: full training from scratch.
     await expect(form.getByLabel("Method").inputValue()).resolves.toBe("full");
     // The embedded default starts with the demo knowledge base: count what is approved now.
-    const approved: number = await queryTrpc(adminPage.request, app.url, "knowledge.count", {
+    const approved: number = await trpcQuery(adminPage.request, app.url, "knowledge.count", {
       filter: { status: ["approved"] },
     });
     expect(approved).toBeGreaterThanOrEqual(pairs.length);
