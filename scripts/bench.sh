@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every benchmark, one after another; each prints its own numbers. Slow (tens of minutes on 2 cores).
+# Run one with `npm run bench:<name>` (knowledge, trainer, inference, quality).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+for name in knowledge trainer inference quality; do
+  echo "=== bench:$name"
+  npm run --silent "bench:$name" || { echo "=== bench:$name FAILED"; status=1; }
+done
+exit $status
