@@ -62,7 +62,10 @@ async function openBenchDatabase(
     await database.migrate();
     return {
       database,
-      drop: async () => (await database.close(), fs.rmSync(dir, { recursive: true, force: true })),
+      drop: async () => {
+        await database.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
     };
   }
   const name = `tunedesk_bench_${crypto.randomBytes(4).toString("hex")}`;

@@ -37,7 +37,10 @@ async function main() {
     console.log(`quality benchmark skipped: ${FAQ} is absent (it lives in ../shared beside the repo)`);
     return;
   }
-  const faq = JSON.parse(fs.readFileSync(FAQ, "utf8")) as Record<string, { question: string; answer: string }[]>;
+  const faq = JSON.parse(fs.readFileSync(FAQ, "utf8")) as Record<
+    string,
+    { question: string; answer: string }[]
+  >;
   const paraphrases = JSON.parse(fs.readFileSync(new URL("paraphrases.json", import.meta.url), "utf8"));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tunedesk-quality-"));
   const database = await openDatabase({ kind: "pglite" });
@@ -46,7 +49,19 @@ async function main() {
 
   for (const [category, pairs] of Object.entries(faq)) {
     for (const p of pairs) {
-      await createPair(db, { question: p.question, answer: p.answer, variants: [], context: [], product: category, tags: [], status: "approved" }, null);
+      await createPair(
+        db,
+        {
+          question: p.question,
+          answer: p.answer,
+          variants: [],
+          context: [],
+          product: category,
+          tags: [],
+          status: "approved",
+        },
+        null,
+      );
     }
   }
   const base = values.base
@@ -73,7 +88,9 @@ async function main() {
   await worker.stop();
   if (finished?.status !== "succeeded") throw new Error(`run ${finished?.status}: ${finished?.error}`);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`time from Train to ready: ${seconds.toFixed(0)} s; phases: ${JSON.stringify(finished.progress.phaseSeconds)}`);
+  console.log(
+    `time from Train to ready: ${seconds.toFixed(0)} s; phases: ${JSON.stringify(finished.progress.phaseSeconds)}`,
+  );
 
   const engine = await InferenceEngine.load(path.join(dataDir, "models", run.id), { threads: 2 });
   const rows: { kind: string; f1: number; rouge: number; hit: boolean }[] = [];
@@ -81,19 +98,31 @@ async function main() {
     if (key.startsWith("_")) continue;
     const [category, index] = key.split("/");
     const pair = faq[category!]![Number(index)]!;
-    for (const [kind, question] of [["original", pair.question], ...(asks as string[]).map((a) => ["reworded", a])] as const) {
+    for (const [kind, question] of [
+      ["original", pair.question],
+      ...(asks as string[]).map((a) => ["reworded", a]),
+    ] as const) {
       const top = await retrieveApprovedPairs(db, question, 1);
       const { stream } = await answerCustomer({ db, model: engine, question });
       const answer = (await stream.result).text.trim();
-      rows.push({ kind, f1: tokenF1(answer, pair.answer), rouge: rougeL(answer, pair.answer), hit: top[0]?.question === pair.question });
-      if (kind === "reworded" && rows.length % 4 === 0) console.log(`  Q: ${question}\n  A: ${answer}\n  ref: ${pair.answer}\n`);
+      rows.push({
+        kind,
+        f1: tokenF1(answer, pair.answer),
+        rouge: rougeL(answer, pair.answer),
+        hit: top[0]?.question === pair.question,
+      });
+      if (kind === "reworded" && rows.length % 4 === 0)
+        console.log(`  Q: ${question}\n  A: ${answer}\n  ref: ${pair.answer}\n`);
     }
   }
   await engine.dispose();
   for (const kind of ["original", "reworded"]) {
     const r = rows.filter((x) => x.kind === kind);
-    const mean = (f: (x: (typeof r)[number]) => number) => (r.reduce((a, x) => a + f(x), 0) / r.length).toFixed(3);
-    console.log(`${kind}: n=${r.length} tokenF1=${mean((x) => x.f1)} rougeL=${mean((x) => x.rouge)} retrieval@1=${mean((x) => (x.hit ? 1 : 0))}`);
+    const mean = (f: (x: (typeof r)[number]) => number) =>
+      (r.reduce((a, x) => a + f(x), 0) / r.length).toFixed(3);
+    console.log(
+      `${kind}: n=${r.length} tokenF1=${mean((x) => x.f1)} rougeL=${mean((x) => x.rouge)} retrieval@1=${mean((x) => (x.hit ? 1 : 0))}`,
+    );
   }
   await database.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -115,11 +115,9 @@ export type KnowledgePairVersion = typeof knowledgePairVersions.$inferSelect;
  * Every stemmed word the knowledge base has contained: a search word that full text does not find
  * (a typo) is corrected to its nearest words here by trigram similarity, then searched in full text.
  */
-export const knowledgeLexicon = pgTable(
-  "knowledge_lexicon",
-  { word: text("word").primaryKey() },
-  (t) => [index("knowledge_lexicon_word_trgm_idx").using("gin", t.word.op("gin_trgm_ops"))],
-);
+export const knowledgeLexicon = pgTable("knowledge_lexicon", { word: text("word").primaryKey() }, (t) => [
+  index("knowledge_lexicon_word_trgm_idx").using("gin", t.word.op("gin_trgm_ops")),
+]);
 
 /** One-off facts about the knowledge base, e.g. that the demo data was loaded once. */
 export const knowledgeMarkers = pgTable("knowledge_markers", {

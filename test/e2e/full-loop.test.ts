@@ -3,17 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { APIRequestContext, Browser, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  type RunningApp,
-  signIn,
-  startApp,
-  startWorker,
-  trpcMutation,
-  trpcQuery,
-} from "./harness";
+import { launchBrowser, type RunningApp, signIn, startApp, startWorker, trpcMutation } from "./harness";
 
 const run = promisify(execFile);
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { APIRequestContext, Browser, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { baseModels, datasetSnapshots, models, trainingMetrics, trainingRuns } from "@/db/schema";
