@@ -5,7 +5,15 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type RunningApp, signIn, startApp, startWorker, trpcMutation } from "./harness";
+import {
+  launchBrowser,
+  type RunningApp,
+  signIn,
+  startApp,
+  startWorker,
+  trpcMutation,
+  trpcQuery,
+} from "./harness";
 
 const run = promisify(execFile);
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };
@@ -96,7 +104,7 @@ describe("the tuning loop in the browser [postgres, separate worker]", () => {
         interval: 2000,
       })
       .toBe("succeeded");
-    await view.getByTestId("evaluation-table").first().waitFor();
+    await view.getByTestId("evaluation-table-trained").waitFor();
     await view.getByRole("link", { name: /model/i }).first().click();
     await adminPage.waitForURL(/\/console\/models\/[0-9a-f-]{36}$/);
     await adminPage.getByRole("button", { name: "Promote to production" }).click();
@@ -123,7 +131,7 @@ describe("the tuning loop in the browser [postgres, separate worker]", () => {
     await expect
       .poll(
         async () =>
-          (await trpcMutation(staffPage.request, app.url, "knowledge.count", {
+          (await trpcQuery(staffPage.request, app.url, "knowledge.count", {
             filter: { status: ["approved"] },
           })) as number,
       )
