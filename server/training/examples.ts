@@ -11,12 +11,13 @@ export interface SnapshotPairLike {
 }
 
 /**
- * Most phrasings are shown with the pair itself as the retrieved reference, as serving shows the
- * best match, so the model learns to answer from the reference (which carries over to knowledge it
- * never trained on); the rest without, so it also answers from what it learned.
+ * The pair's own question is always shown with the pair as the retrieved reference, as serving
+ * shows the best match, so the model learns to answer from the reference (which carries over to
+ * knowledge it never trained on); about 40% of the variants are shown without, so it also answers
+ * from what it learned when retrieval finds nothing.
  */
-function showsReference(key: string): boolean {
-  return stableFraction(`mode:${key}`) < 0.6;
+function showsReference(pairId: string, phrasingIndex: number): boolean {
+  return phrasingIndex === 0 || stableFraction(`mode:${pairId}:${phrasingIndex}`) < 0.6;
 }
 
 /** Every phrasing of every pair as a labelled example, rendered by the bundle's own chat format. */
@@ -29,7 +30,7 @@ export function buildSupportExamples(
   for (const pair of pairs) {
     const phrasings = [pair.question, ...pair.variants].filter((q) => q.trim().length > 0);
     phrasings.forEach((question, i) => {
-      const references = showsReference(`${pair.pairId}:${i}`)
+      const references = showsReference(pair.pairId, i)
         ? [{ question: pair.question, answer: pair.answer }]
         : [];
       const messages = [
