@@ -1,43 +1,22 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   baseModels,
   datasetSnapshots,
-  knowledgePairs,
   snapshotPairs,
   type TrainingProgress,
   type TrainingRun,
   trainingMetrics,
   trainingRuns,
 } from "../schema";
+import type { Pair } from "./knowledge";
 
-export type ApprovedPair = {
-  id: string;
-  question: string;
-  variants: string[];
-  answer: string;
-  context: { role: "system" | "user" | "assistant"; content: string }[];
-  product: string | null;
-};
-
-export async function listApprovedPairs(db: Db): Promise<ApprovedPair[]> {
-  return db
-    .select({
-      id: knowledgePairs.id,
-      question: knowledgePairs.question,
-      variants: knowledgePairs.variants,
-      answer: knowledgePairs.answer,
-      context: knowledgePairs.context,
-      product: knowledgePairs.product,
-    })
-    .from(knowledgePairs)
-    .where(eq(knowledgePairs.status, "approved"))
-    .orderBy(asc(knowledgePairs.id));
-}
+/** What a snapshot keeps of an approved pair. */
+export type SnapshotSource = Pick<Pair, "id" | "question" | "variants" | "answer" | "context" | "product">;
 
 export async function insertSnapshot(
   db: Db,
-  snapshot: { sha256: string; createdBy: string | null; train: ApprovedPair[]; heldOut: ApprovedPair[] },
+  snapshot: { sha256: string; createdBy: string | null; train: SnapshotSource[]; heldOut: SnapshotSource[] },
 ) {
   const [row] = await db
     .insert(datasetSnapshots)
@@ -52,7 +31,16 @@ export async function insertSnapshot(
   const rows = [
     ...snapshot.train.map((p) => ({ ...p, split: "train" as const })),
     ...snapshot.heldOut.map((p) => ({ ...p, split: "heldout" as const })),
-  ].map(({ id, ...p }) => ({ ...p, pairId: id, snapshotId: row!.id }));
+  ].map((p) => ({
+    snapshotId: row!.id,
+    pairId: p.id,
+    question: p.question,
+    variants: p.variants,
+    answer: p.answer,
+    context: p.context,
+    product: p.product,
+    split: p.split,
+  }));
   for (let i = 0; i < rows.length; i += 1000) await db.insert(snapshotPairs).values(rows.slice(i, i + 1000));
   return row!;
 }
@@ -200,12 +188,4 @@ export async function listMetrics(db: Db, runId: string, afterId = 0) {
     .from(trainingMetrics)
     .where(and(eq(trainingMetrics.runId, runId), sql`${trainingMetrics.id} > ${afterId}`))
     .orderBy(asc(trainingMetrics.id));
-}
-
-export async function countActiveRuns(db: Db): Promise<number> {
-  const rows = await db
-    .select({ id: trainingRuns.id })
-    .from(trainingRuns)
-    .where(inArray(trainingRuns.status, ["queued", "running"]));
-  return rows.length;
 }

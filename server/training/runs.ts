@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { insertRun, listApprovedPairs, requestCancel } from "@/db/queries/training";
+import { listApprovedPairsForTraining } from "@/db/queries/knowledge";
+import { insertRun, requestCancel } from "@/db/queries/training";
 import { type BaseModel, trainingRuns } from "@/db/schema";
 import { ChatFormat } from "@/server/inference";
 import { UserFacingError } from "@/server/users/errors";
@@ -56,7 +57,7 @@ export interface RunPreview {
 export async function previewRun(db: Db, baseModelId: string, rawSettings: unknown): Promise<RunPreview> {
   const settings = parseSettings(rawSettings);
   const base = await getBase(db, baseModelId);
-  const pairs = (await listApprovedPairs(db)).filter((p) => p.answer.trim());
+  const pairs = (await listApprovedPairsForTraining(db)).filter((p) => p.answer.trim());
   const { train, heldOut } = splitPairs(pairs);
   const asSnapshot = (ps: typeof pairs) => ps.map((p) => ({ ...p, pairId: p.id }));
   const phrasings = (ps: typeof pairs) => ps.reduce((n, p) => n + 1 + p.variants.length, 0);

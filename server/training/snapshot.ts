@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
-import { type ApprovedPair, insertSnapshot, listApprovedPairs } from "@/db/queries/training";
+import { listApprovedPairsForTraining } from "@/db/queries/knowledge";
+import { insertSnapshot, type SnapshotSource } from "@/db/queries/training";
 import { UserFacingError } from "@/server/users/errors";
 import { splitPairs } from "./split";
 
 /** Content hash of the pairs and their split: equal knowledge gives an equal hash. */
-export function snapshotHash(train: ApprovedPair[], heldOut: ApprovedPair[]): string {
-  const canonical = (pairs: ApprovedPair[]) =>
+export function snapshotHash(train: SnapshotSource[], heldOut: SnapshotSource[]): string {
+  const canonical = (pairs: SnapshotSource[]) =>
     [...pairs]
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((p) => [p.id, p.question, p.variants, p.answer, p.context, p.product]);
@@ -18,7 +19,7 @@ export function snapshotHash(train: ApprovedPair[], heldOut: ApprovedPair[]): st
 /** Freezes today's approved pairs into an immutable snapshot with a stable train / held-out split. */
 export async function createSnapshot(db: Db, createdBy: string | null) {
   return db.transaction(async (tx) => {
-    const pairs = (await listApprovedPairs(tx)).filter((p) => p.answer.trim().length > 0);
+    const pairs = (await listApprovedPairsForTraining(tx)).filter((p) => p.answer.trim().length > 0);
     if (pairs.length === 0) {
       throw new UserFacingError(
         "There are no approved pairs with an answer to train on: approve some pairs first",
