@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  completeFirstRunSetup,
   launchBrowser,
   type RunningApp,
   signIn,
@@ -51,13 +52,7 @@ describe("the tuning loop in the browser [postgres, separate worker]", () => {
     worker = startWorker(app, { TUNEDESK_PYTHON: "/usr/bin/python3" });
 
     adminPage = await (await browser.newContext()).newPage();
-    await adminPage.goto(`${app.url}/setup`);
-    await adminPage.getByLabel("Your name").fill(admin.name);
-    await adminPage.getByLabel("Email").fill(admin.email);
-    await adminPage.getByLabel("Password (10 characters or more)").fill(admin.password);
-    await adminPage.getByLabel("Repeat password").fill(admin.password);
-    await adminPage.getByRole("button", { name: "Create admin account" }).click();
-    await adminPage.waitForURL(/\/console\//);
+    await completeFirstRunSetup(adminPage, app.url, admin);
     await trpcMutation(adminPage.request, app.url, "users.create", { ...staff, role: "staff" });
     baseId = (
       await trpcMutation(adminPage.request, app.url, "training.registerBase", { name: "Tiny", path: baseDir })

@@ -182,3 +182,18 @@ export async function trpcQuery(request: APIRequestContext, url: string, procedu
   if (!res.ok()) throw new Error(`${procedure}: ${res.status()} ${JSON.stringify(body)}`);
   return body.result.data.json;
 }
+
+/** Creates the first admin on the setup page and waits for the console, as a new install does. */
+export async function completeFirstRunSetup(
+  page: Page,
+  baseUrl: string,
+  admin: { name: string; email: string; password: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/setup`);
+  await page.getByLabel("Your name").fill(admin.name);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password (10 characters or more)").fill(admin.password);
+  await page.getByLabel("Repeat password").fill(admin.password);
+  await page.getByRole("button", { name: "Create admin account" }).click();
+  await page.waitForURL(/\/console\//);
+}

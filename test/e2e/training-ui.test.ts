@@ -3,7 +3,15 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { baseModels, datasetSnapshots, models, trainingMetrics, trainingRuns } from "@/db/schema";
-import { launchBrowser, type RunningApp, signIn, startApp, trpcMutation, trpcQuery } from "./harness";
+import {
+  completeFirstRunSetup,
+  launchBrowser,
+  type RunningApp,
+  signIn,
+  startApp,
+  trpcMutation,
+  trpcQuery,
+} from "./harness";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };
 const staff = { name: "Sam Staff", email: "sam@example.com", password: "sam-password-123" };
@@ -34,13 +42,7 @@ describe("training and models console in the browser", () => {
       launchBrowser(),
     ]);
     adminPage = await (await browser.newContext()).newPage();
-    await adminPage.goto(`${app.url}/setup`);
-    await adminPage.getByLabel("Your name").fill(admin.name);
-    await adminPage.getByLabel("Email").fill(admin.email);
-    await adminPage.getByLabel("Password (10 characters or more)").fill(admin.password);
-    await adminPage.getByLabel("Repeat password").fill(admin.password);
-    await adminPage.getByRole("button", { name: "Create admin account" }).click();
-    await adminPage.waitForURL(/\/console\//);
+    await completeFirstRunSetup(adminPage, app.url, admin);
 
     const ids: string[] = [];
     for (const [question, answer] of pairs) {
