@@ -49,9 +49,18 @@ def _autocast_dtype(device_type: str):
     return torch.get_autocast_gpu_dtype() if device_type == "cuda" else torch.get_autocast_cpu_dtype()
 
 
-def rotate_half(x):
-    x1, x2 = x.chunk(2, dim=-1)
-    return torch.cat((-x2, x1), dim=-1)
+def rotate_half(x, half: int):
+    # `half` is a Python int, so the exported Slice has constant bounds instead of a shape computation.
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+def rotate_half_matrix(head_dim: int) -> torch.Tensor:
+    """R with x @ R == rotate_half(x): one MatMul node in the exported graph instead of five."""
+    half = head_dim // 2
+    r = torch.zeros(head_dim, head_dim)
+    r[half:, :half] = -torch.eye(half)
+    r[:half, half:] = torch.eye(half)
+    return r
 
 
 class Rotary(nn.Module):
@@ -59,52 +68,101 @@ class Rotary(nn.Module):
         super().__init__()
         inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
+        self.register_buffer("rotate_matrix", rotate_half_matrix(head_dim), persistent=False)
 
     def forward(self, position_ids):
         # Always fp32: bf16 angles lose whole radians at positions in the hundreds.
         freqs = position_ids[..., None].float() * self.inv_freq.float()  # (B, T, hd/2)
         emb = torch.cat((freqs, freqs), dim=-1)  # (B, T, hd)
-        return emb.cos()[:, None], emb.sin()[:, None]  # (B, 1, T, hd)
+        return RotaryTables(emb.cos()[:, None], emb.sin()[:, None], self.rotate_matrix)  # (B, 1, T, hd)
+
+
+class RotaryTables:
+    """cos/sin per position (B, 1, T, hd), computed once per forward and shared by every layer.
+
+    Layers read the batch and sequence sizes from these tables rather than from their own inputs:
+    in the exported graph every layer then reshapes with one shared shape computation.
+    """
+
+    def __init__(self, cos, sin, rotate_matrix):
+        self.cos, self.sin, self.rotate_matrix = cos, sin, rotate_matrix
+
+    def sizes(self):
+        return self.cos.shape[0], self.cos.shape[2]  # B, T
+
+    def apply(self, x):
+        """x (..., T, hd) with the head axes before T; cos/sin broadcast over them."""
+        cos, sin = self.cos, self.sin
+        while cos.dim() < x.dim():
+            cos, sin = cos[:, None], sin[:, None]
+        if torch.onnx.is_in_onnx_export():
+            rotated = x @ self.rotate_matrix.to(x.dtype)
+        else:
+            rotated = rotate_half(x, x.shape[-1] // 2)
+        return x * cos.to(x.dtype) + rotated * sin.to(x.dtype)
 
 
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.n_head, self.n_kv, self.hd = cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim
+        self.rep = self.n_head // self.n_kv
         C = cfg.hidden_size
         self.q_proj = nn.Linear(C, self.n_head * self.hd, bias=cfg.qkv_bias)
         self.k_proj = nn.Linear(C, self.n_kv * self.hd, bias=cfg.qkv_bias)
         self.v_proj = nn.Linear(C, self.n_kv * self.hd, bias=cfg.qkv_bias)
         self.o_proj = nn.Linear(self.n_head * self.hd, C, bias=cfg.o_bias)
 
-    def forward(self, x, cos, sin, mask, past=None):
-        B, T, _ = x.shape
-        q = self.q_proj(x).view(B, T, self.n_head, self.hd).transpose(1, 2)  # (B, nh, T, hd)
-        k = self.k_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)  # (B, nkv, T, hd)
-        v = self.v_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)  # (B, nkv, T, hd)
-        q = q * cos.to(q.dtype) + rotate_half(q) * sin.to(q.dtype)
-        k = k * cos.to(k.dtype) + rotate_half(k) * sin.to(k.dtype)
+    def forward(self, x, rope: "RotaryTables", mask, past=None):
+        B, T = rope.sizes()
+        nkv, rep, hd = self.n_kv, self.rep, self.hd
+        q, k, v = self._project_qkv(x)
+        k = rope.apply(k.view(B, T, nkv, hd).transpose(1, 2))  # (B, nkv, T, hd)
+        v = v.view(B, T, nkv, hd).transpose(1, 2)  # (B, nkv, T, hd)
         if past is not None:
             k = torch.cat((past[0].to(k.dtype), k), dim=2)  # (B, nkv, S, hd)
             v = torch.cat((past[1].to(v.dtype), v), dim=2)
         present = (k, v)
-        rep = self.n_head // self.n_kv
-        if rep > 1:
-            S = k.shape[2]
-            k = k[:, :, None].expand(B, self.n_kv, rep, S, self.hd).reshape(B, self.n_head, S, self.hd)
-            v = v[:, :, None].expand(B, self.n_kv, rep, S, self.hd).reshape(B, self.n_head, S, self.hd)
+        # Query heads grouped by the key/value head they share (HF's repeat_kv order): (B, nkv, rep, T, hd).
+        q = rope.apply(q.view(B, T, nkv, rep, hd).permute(0, 2, 3, 1, 4))
         if _HAS_SDPA and not torch.onnx.is_in_onnx_export():
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None)
+            y = self._sdpa(q, k, v, mask)
         else:
-            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.hd))  # (B, nh, T, S)
-            if mask is None:
-                mask = torch.ones(T, k.shape[2], dtype=torch.bool, device=x.device).tril()
-            # finfo.min, not -inf: a fully masked row must not produce NaN.
-            att = att.masked_fill(~mask, torch.finfo(att.dtype).min)
-            att = F.softmax(att, dim=-1, dtype=torch.float32).to(q.dtype)
-            y = att @ v  # (B, nh, T, hd)
-        y = y.transpose(1, 2).reshape(B, T, self.n_head * self.hd)
+            y = self._grouped_attention(q, k, v, mask, B, T)  # (B, nkv, rep, T, hd)
+        y = y.permute(0, 3, 1, 2, 4).reshape(B, T, self.n_head * hd)
         return self.o_proj(y), present
+
+    def _project_qkv(self, x):
+        if not torch.onnx.is_in_onnx_export():
+            return self.q_proj(x), self.k_proj(x), self.v_proj(x)
+        # Exported as one MatMul over weights concatenated at export time: fewer kernels per decode step.
+        projections = (self.q_proj, self.k_proj, self.v_proj)
+        weight = torch.cat([p.weight for p in projections])
+        bias = torch.cat([p.bias for p in projections]) if self.q_proj.bias is not None else None
+        return F.linear(x, weight, bias).split([p.out_features for p in projections], dim=-1)
+
+    def _grouped_attention(self, q, k, v, mask, B, T):
+        """Each key/value head serves its query group in one matmul: the cache is never copied per query head."""
+        nkv, rep, hd = self.n_kv, self.rep, self.hd
+        att = (q.reshape(B, nkv, rep * T, hd) @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hd))  # (B, nkv, rep*T, S)
+        att = att.view(B, nkv, rep, T, -1)  # (B, nkv, rep, T, S)
+        if mask is None:
+            mask = torch.ones(T, k.shape[2], dtype=torch.bool, device=q.device).tril()[None, None]
+        # finfo.min, not -inf: a fully masked row must not produce NaN.
+        att = att.masked_fill(~mask[:, :, None], torch.finfo(att.dtype).min)
+        att = F.softmax(att, dim=-1, dtype=torch.float32).to(q.dtype)
+        y = att.view(B, nkv, rep * T, -1) @ v  # (B, nkv, rep*T, hd)
+        return y.view(B, nkv, rep, T, hd)
+
+    def _sdpa(self, q, k, v, mask):
+        B, nkv, rep, T, hd = q.shape
+        S = k.shape[2]
+        q = q.reshape(B, nkv * rep, T, hd)
+        if rep > 1:
+            k = k[:, :, None].expand(B, nkv, rep, S, hd).reshape(B, nkv * rep, S, hd)
+            v = v[:, :, None].expand(B, nkv, rep, S, hd).reshape(B, nkv * rep, S, hd)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None)  # (B, nh, T, hd)
+        return y.view(B, nkv, rep, T, hd)
 
 
 class MLP(nn.Module):
@@ -116,7 +174,12 @@ class MLP(nn.Module):
         self.down_proj = nn.Linear(H, C, bias=False)
 
     def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+        if torch.onnx.is_in_onnx_export():
+            # One MatMul for both projections (weights concatenated at export time), as in attention.
+            gate, up = F.linear(x, torch.cat((self.gate_proj.weight, self.up_proj.weight))).split([self.up_proj.out_features] * 2, dim=-1)
+        else:
+            gate, up = self.gate_proj(x), self.up_proj(x)
+        return self.down_proj(F.silu(gate) * up)
 
 
 class Block(nn.Module):
@@ -127,8 +190,8 @@ class Block(nn.Module):
         self.input_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
         self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
 
-    def forward(self, x, cos, sin, mask, past=None):
-        a, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past)
+    def forward(self, x, rope, mask, past=None):
+        a, present = self.self_attn(self.input_layernorm(x), rope, mask, past)
         x = x + a
         x = x + self.mlp(self.post_attention_layernorm(x))
         return x, present
@@ -187,14 +250,14 @@ class LlamaForCausalLM(nn.Module):
             position_ids = torch.arange(past_len, past_len + T, device=input_ids.device)[None].expand(B, T)
         mask = build_mask(T, past_len + T, input_ids.device, attention_mask, segment_ids)
         x = self.model.embed_tokens(input_ids).float()  # (B, T, C); fp32 residual stream even from a bf16 table
-        cos, sin = self.rotary(position_ids)
+        rope = self.rotary(position_ids)
         presents = []
         for i, layer in enumerate(self.model.layers):
             past = None if past_key_values is None else past_key_values[i]
             if self.gradient_checkpointing and self.training:
-                x, present = checkpoint(layer, x, cos, sin, mask, past, use_reentrant=False)
+                x, present = checkpoint(layer, x, rope, mask, past, use_reentrant=False)
             else:
-                x, present = layer(x, cos, sin, mask, past)
+                x, present = layer(x, rope, mask, past)
             presents.append(present)
         x = self.model.norm(x)
         if targets is not None:

@@ -21,6 +21,11 @@ def _quantize(w: np.ndarray, axis: int):
     return q, scale
 
 
+def _is_signed_permutation(w: np.ndarray) -> bool:
+    """The rotary rotate-half matrix: exact in fp32, while quantizing its input would only lose precision."""
+    return w.shape[0] == w.shape[1] and bool(np.isin(w, (-1.0, 0.0, 1.0)).all()) and bool((np.abs(w).sum(0) == 1).all())
+
+
 def quantize_int8(src: str, dst: str) -> dict:
     m = onnx.load(src)
     g = m.graph
@@ -60,8 +65,9 @@ def quantize_int8(src: str, dst: str) -> dict:
             continue
         if node.op_type == "MatMul":
             a, w = node.input
-            if w in inits and len(inits[w].dims) == 2:
-                q, s = _quantize(numpy_helper.to_array(inits[w]), axis=1)
+            weight = numpy_helper.to_array(inits[w]) if w in inits and len(inits[w].dims) == 2 else None
+            if weight is not None and not _is_signed_permutation(weight):
+                q, s = _quantize(weight, axis=1)
                 new_inits.extend([numpy_helper.from_array(q, w + "_int8"), numpy_helper.from_array(s, w + "_col_scale")])
                 replaced.add(w)
                 dyn_matmul(node, a, w + "_int8", w + "_col_scale")

@@ -100,8 +100,8 @@ export interface DecoderSessionOptions {
   threads?: number;
   /**
    * Let idle onnxruntime threads busy-wait for the next op (default false). Busy-waiting can shave
-   * a little latency on a dedicated machine, but on 2 shared cores (web + trainer + tests) it made
-   * decoding 2-4x slower in our measurements, so the threads sleep instead.
+   * a little latency on a dedicated machine, but on 2 cores it made decoding slower in our
+   * measurements (1.6x on an idle machine, more beside a trainer), so the threads sleep instead.
    */
   spinWait?: boolean;
 }

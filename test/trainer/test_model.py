@@ -92,3 +92,43 @@ def test_cached_decode_without_attention_mask():
     _, past = m(ids[:, :4], use_cache=True)
     step, past = m(ids[:, 4:5], past_key_values=past, use_cache=True)
     assert torch.allclose(step[0, 0], full[0, 4], atol=1e-5)
+
+
+def reference_llama_forward(m, ids):
+    """Hugging Face's Llama computation written out plainly (repeat_kv, rotate_half, causal softmax)."""
+    cfg = m.config
+    B, T = ids.shape
+    nh, nkv, hd = cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim
+    inv_freq = 1.0 / (cfg.rope_theta ** (torch.arange(0, hd, 2).float() / hd))
+    emb = torch.cat([torch.arange(T).float()[:, None] * inv_freq] * 2, dim=-1)  # (T, hd)
+    cos, sin = emb.cos(), emb.sin()
+
+    def rot(x):
+        return torch.cat((-x[..., hd // 2 :], x[..., : hd // 2]), dim=-1)
+
+    def norm(x, w, eps=cfg.rms_norm_eps):
+        return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+    x = m.model.embed_tokens.weight[ids]
+    for layer in m.model.layers:
+        a = layer.self_attn
+        h = norm(x, layer.input_layernorm.weight)
+        q = a.q_proj(h).view(B, T, nh, hd).transpose(1, 2)
+        k = a.k_proj(h).view(B, T, nkv, hd).transpose(1, 2)
+        v = a.v_proj(h).view(B, T, nkv, hd).transpose(1, 2)
+        q, k = q * cos + rot(q) * sin, k * cos + rot(k) * sin
+        k, v = k.repeat_interleave(nh // nkv, dim=1), v.repeat_interleave(nh // nkv, dim=1)
+        att = (q @ k.transpose(-2, -1)) / hd**0.5
+        att = att.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
+        x = x + a.o_proj((att @ v).transpose(1, 2).reshape(B, T, nh * hd))
+        h = norm(x, layer.post_attention_layernorm.weight)
+        x = x + layer.mlp.down_proj(torch.nn.functional.silu(layer.mlp.gate_proj(h)) * layer.mlp.up_proj(h))
+    return norm(x, m.model.norm.weight) @ m.head_weight().T
+
+
+@torch.no_grad()
+def test_matches_the_reference_llama_computation_with_grouped_query_attention():
+    for kv_heads in (2, 6):  # grouped (3 query heads per key/value head) and plain multi-head
+        m = make(num_key_value_heads=kv_heads)
+        ids = torch.randint(0, 97, (2, 7))
+        assert torch.allclose(m(ids), reference_llama_forward(m, ids), atol=1e-5)

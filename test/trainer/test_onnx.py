@@ -55,7 +55,8 @@ def test_int8_model_is_smaller_and_close(tmp_path):
     src, dst = tmp_path / "model.onnx", tmp_path / "model.int8.onnx"
     export_onnx(m, str(src))
     info = quantize_int8(str(src), str(dst))
-    assert info["matmuls"] == 2 * 7 + 1 and info["gathers"] == 1
+    # Per layer: fused q/k/v, o, fused gate/up, down; plus the tied head. The rotary matrix stays fp32.
+    assert info["matmuls"] == 2 * 4 + 1 and info["gathers"] == 1
     assert dst.stat().st_size < src.stat().st_size / 3
     res = check_parity(m, str(dst), tol=None)
     assert res["max_abs_diff"] < 0.05 and res["top1_agreement"] >= 0.9

@@ -1,0 +1,91 @@
+/**
+ * Time from "Train" to "ready to promote" for the demo knowledge base (Fernhollow Gear), with the
+ * built-in starter (from scratch, full training) and with a SmolLM2-135M-shaped base (random
+ * weights, real tokenizer; LoRA), using each base's default settings from the Train page.
+ * Prints the wall time, the share spent preparing / training / evaluating, and the evaluation.
+ *
+ *   npm run bench:pipeline [-- --base starter|smollm2-135m] [--epochs N]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/db/client";
+import { findModelById } from "@/db/queries/models";
+import { loadDemoKnowledge } from "@/server/knowledge/demo";
+import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
+import type { EvaluationReport } from "@/server/training/evaluation";
+import { ensureBenchBundle } from "../inference/build-bundle";
+import { trainToReady } from "./train-to-ready";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const SMOLLM2_TOKENIZER = path.resolve(repo, "../shared/models/smollm2-135m-tokenizer");
+
+async function main() {
+  const { values } = parseArgs({
+    options: { base: { type: "string" }, epochs: { type: "string" } },
+  });
+  const bases = values.base ? [values.base] : ["starter", "smollm2-135m"];
+  const rows: Record<string, string | number>[] = [];
+  for (const which of bases) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tunedesk-pipeline-bench-"));
+    const database = await openDatabase({ kind: "pglite" });
+    await database.migrate();
+    const { db } = database;
+    const demo = await loadDemoKnowledge(db);
+    let base: Awaited<ReturnType<typeof ensureStarterBase>>;
+    if (which === "starter") {
+      base = await ensureStarterBase(db, dataDir);
+    } else if (which === "smollm2-135m") {
+      if (!fs.existsSync(SMOLLM2_TOKENIZER)) {
+        console.log(`skipped ${which}: ${SMOLLM2_TOKENIZER} is absent`);
+        continue;
+      }
+      const dir = await ensureBenchBundle(
+        repo,
+        SMOLLM2_TOKENIZER,
+        path.join(repo, "bench/inference/.cache/smollm2-135m-random"),
+      );
+      base = await registerLocalBase(db, { name: "smollm2-135m-random", path: dir });
+    } else {
+      throw new Error(`unknown --base ${which} (starter or smollm2-135m)`);
+    }
+    const trained = await trainToReady(
+      db,
+      dataDir,
+      base,
+      values.epochs ? { epochs: Number(values.epochs) } : {},
+    );
+    const phases = trained.run.progress.phaseSeconds ?? {};
+    const model = await findModelById(db, trained.run.modelId!);
+    const evaluation = model?.evaluation as unknown as EvaluationReport;
+    const score = (label: string, set: "heldOut" | "trained") => {
+      const models = set === "heldOut" ? evaluation.models : (evaluation.trained?.models ?? []);
+      const s = models.find((m) => m.label === label)?.scores;
+      return s ? `${s.tokenF1.toFixed(2)} / ${s.stoppedShare.toFixed(2)}` : "-";
+    };
+    const share = (s?: number) => `${(s ?? 0).toFixed(0)} s (${(((s ?? 0) / trained.seconds) * 100).toFixed(0)}%)`;
+    rows.push({
+      base: which,
+      method: trained.settings.method,
+      epochs: trained.settings.epochs,
+      pairs: demo.created,
+      "train examples": trained.run.progress.trainExamples ?? 0,
+      steps: trained.run.progress.totalSteps ?? 0,
+      "Train→ready": `${trained.seconds.toFixed(0)} s`,
+      preparing: share(phases.preparing),
+      training: share(phases.training),
+      evaluating: share(phases.evaluating),
+      "held-out F1 / stopped": score("candidate", "heldOut"),
+      "trained F1 / stopped": score("candidate", "trained"),
+      "base trained F1": score("base", "trained"),
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+    await database.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.table(rows);
+}
+
+void main();
