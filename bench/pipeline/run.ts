@@ -4,7 +4,8 @@
  * weights, real tokenizer; LoRA), using each base's default settings from the Train page.
  * Prints the wall time, the share spent preparing / training / evaluating, and the evaluation.
  *
- *   npm run bench:pipeline [-- --base starter|smollm2-135m] [--epochs N]
+ *   npm run bench:pipeline [-- --base starter|smollm2-135m] [--epochs N] [--lr X]
+ *                          [--batch-tokens N] [--max-seq-len N]   (overrides of the defaults)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -24,8 +25,20 @@ const SMOLLM2_TOKENIZER = path.resolve(repo, "../shared/models/smollm2-135m-toke
 
 async function main() {
   const { values } = parseArgs({
-    options: { base: { type: "string" }, epochs: { type: "string" } },
+    options: {
+      base: { type: "string" },
+      epochs: { type: "string" },
+      lr: { type: "string" },
+      "batch-tokens": { type: "string" },
+      "max-seq-len": { type: "string" },
+    },
   });
+  const overrides = {
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+    ...(values.lr ? { learningRate: Number(values.lr) } : {}),
+    ...(values["batch-tokens"] ? { batchTokens: Number(values["batch-tokens"]) } : {}),
+    ...(values["max-seq-len"] ? { maxSeqLen: Number(values["max-seq-len"]) } : {}),
+  };
   const bases = values.base ? [values.base] : ["starter", "smollm2-135m"];
   const rows: Record<string, string | number>[] = [];
   for (const which of bases) {
@@ -51,12 +64,7 @@ async function main() {
     } else {
       throw new Error(`unknown --base ${which} (starter or smollm2-135m)`);
     }
-    const trained = await trainToReady(
-      db,
-      dataDir,
-      base,
-      values.epochs ? { epochs: Number(values.epochs) } : {},
-    );
+    const trained = await trainToReady(db, dataDir, base, overrides);
     const phases = trained.run.progress.phaseSeconds ?? {};
     const model = await findModelById(db, trained.run.modelId!);
     const evaluation = model?.evaluation as unknown as EvaluationReport;
@@ -82,6 +90,10 @@ async function main() {
       "base trained F1": score("base", "trained"),
     });
     console.log(JSON.stringify(rows.at(-1)));
+    const candidate = evaluation.models.find((m) => m.label === "candidate");
+    evaluation.questions.slice(0, 3).forEach((q, i) => {
+      console.log(`  Q: ${q.question}\n  A: ${candidate?.answers[i] ?? ""}\n  reference: ${q.reference}\n`);
+    });
     await database.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -60,10 +60,14 @@ function quoteLexeme(word: string): string {
 export async function resolveTextMode(db: Db, filter: PairFilter): Promise<PairFilter> {
   const q = filter.q?.trim();
   if (!q || filter.textQuery) return filter;
+  // A materialized CTE is planned on its own, so it reads the full-text index; a plain EXISTS lets
+  // the planner bet on a sequential scan finding a first row early, which costs a whole-table scan
+  // exactly when nothing matches (a typo): 70 ms instead of 3 ms at 100,000 pairs.
   const found = await searchRows<{ found: boolean }>(
     db,
-    sql`select exists (select 1 from knowledge_pairs p
-      where ${pairFilterWhere({ ...filter, q: undefined })} and ${textMatch(q, { kind: "web" })}) as found`,
+    sql`with matches as materialized (select 1 from knowledge_pairs p
+      where ${pairFilterWhere({ ...filter, q: undefined })} and ${textMatch(q, { kind: "web" })})
+    select exists (select 1 from matches) as found`,
   );
   if (found[0]?.found) return { ...filter, textQuery: { kind: "web" } };
   const terms = await searchRows<{ term: string; alternatives: string[] }>(

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { and, asc, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
@@ -89,35 +90,46 @@ async function recordLexemes(db: Db, ids: string[]): Promise<void> {
     on conflict do nothing`);
 }
 
-/** Inserts pairs (version 1 each, with its version row) in batches; returns their ids in order. */
+/**
+ * Inserts pairs (version 1 each, with its version row) in batches; returns their ids in order.
+ * Each batch travels as one JSON parameter expanded by jsonb_to_recordset: for 100,000-pair imports
+ * that is several times faster than a VALUES list with a parameter per column and row. Ids are made
+ * here, so their order never depends on the order of RETURNING.
+ */
 export async function insertPairs(
   db: Db,
   pairs: NewPair[],
   opts: { actorId: string | null; change?: string; batchSize?: number },
 ): Promise<string[]> {
   const ids: string[] = [];
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? 5000;
   for (let i = 0; i < pairs.length; i += batchSize) {
-    const batch = pairs.slice(i, i + batchSize);
-    const rows = await db
-      .insert(knowledgePairs)
-      .values(
-        batch.map((p) => ({
-          question: p.question,
-          answer: p.answer,
-          variants: p.variants,
-          context: p.context,
-          product: p.product,
-          tags: p.tags,
-          status: p.status ?? "draft",
-          source: p.source ?? "manual",
-          createdBy: opts.actorId,
-          updatedBy: opts.actorId,
-          ...derived(p),
-        })),
-      )
-      .returning({ id: knowledgePairs.id });
-    const batchIds = rows.map((r) => r.id);
+    const batch = pairs.slice(i, i + batchSize).map((p) => {
+      const keys = derived(p);
+      return {
+        id: crypto.randomUUID(),
+        question: p.question,
+        answer: p.answer,
+        variants: p.variants,
+        context: p.context,
+        product: p.product,
+        tags: p.tags,
+        status: p.status ?? "draft",
+        source: p.source ?? "manual",
+        question_hash: keys.questionHash,
+        answer_hash: keys.answerHash,
+        variants_text: keys.variantsText,
+      };
+    });
+    const batchIds = batch.map((r) => r.id);
+    await db.execute(sql`
+      insert into knowledge_pairs (id, question, answer, variants, context, product, tags, status, source,
+        question_hash, answer_hash, variants_text, created_by, updated_by)
+      select r.id, r.question, r.answer, r.variants, r.context, r.product, r.tags, r.status::knowledge_status,
+        r.source::knowledge_source, r.question_hash, r.answer_hash, r.variants_text, ${opts.actorId}::uuid, ${opts.actorId}::uuid
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as r(id uuid, question text, answer text,
+        variants text[], context jsonb, product text, tags text[], status text, source text,
+        question_hash text, answer_hash text, variants_text text)`);
     await recordLexemes(db, batchIds);
     await db.execute(sql`
       insert into knowledge_pair_versions (pair_id, version, snapshot, change, changed_by, changed_at)
