@@ -6,6 +6,7 @@
  *
  *   npm run bench:pipeline [-- --base starter|smollm2-135m] [--epochs N] [--lr X]
  *                          [--batch-tokens N] [--max-seq-len N]   (overrides of the defaults)
+ *                          [--keep]   (keep the run's folder: examples, run.json, bundle)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -31,6 +32,7 @@ async function main() {
       lr: { type: "string" },
       "batch-tokens": { type: "string" },
       "max-seq-len": { type: "string" },
+      keep: { type: "boolean" },
     },
   });
   const overrides = {
@@ -95,7 +97,8 @@ async function main() {
       console.log(`  Q: ${q.question}\n  A: ${candidate?.answers[i] ?? ""}\n  reference: ${q.reference}\n`);
     });
     await database.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (values.keep) console.log(`kept ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
   console.table(rows);
 }
