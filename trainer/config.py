@@ -165,6 +165,10 @@ class RunConfig:
     packing: bool = True
     eval_every: int | None = None
     early_stopping_patience: int | None = None
+    # Keep the weights of the best evaluation at the end (false: the last weights). Knowledge
+    # fine-tuning turns it off: its validation pairs are knowledge the model never trained on, so
+    # validation loss can rise while the model learns the trained pairs it will be asked about.
+    restore_best: bool = True
     seed: int = 0
     device: str = "auto"
     precision: str = "auto"
@@ -256,7 +260,7 @@ def parse_run_config(d: dict) -> RunConfig:
         _bad(f"precision must be auto|fp32|bf16, got {cfg.precision!r}")
     if cfg.save_dtype not in ("float32", "bfloat16", "float16"):
         _bad(f"save_dtype must be float32|bfloat16|float16, got {cfg.save_dtype!r}")
-    for b in ("packing", "export_int8", "export_onnx", "resume", "gradient_checkpointing"):
+    for b in ("packing", "export_int8", "export_onnx", "resume", "gradient_checkpointing", "restore_best"):
         if not isinstance(getattr(cfg, b), bool):
             _bad(f"{b} must be true or false")
     if cfg.resume and not cfg.checkpoint_dir:

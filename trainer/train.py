@@ -200,11 +200,12 @@ def train(cfg: RunConfig) -> dict:
     optimizer = make_optimizer(model, cfg, device)
 
     step, tokens_seen, best, best_val, best_step, bad_evals, train_time = 0, 0, None, math.inf, None, 0, 0.0
+    last_val = math.inf
     ckpt_path = os.path.join(cfg.checkpoint_dir, "latest") if cfg.checkpoint_dir else None
     if cfg.resume and ckpt_path and os.path.isfile(os.path.join(ckpt_path, "checkpoint.json")):
         best, meta = load_checkpoint(ckpt_path, model, optimizer, cfg)
         step, tokens_seen, best_step, bad_evals = meta["step"], meta["tokens_seen"], meta.get("best_step"), meta.get("bad_evals", 0)
-        best_val = meta["best_val"] if meta.get("best_val") is not None else math.inf
+        best_val = last_val = meta["best_val"] if meta.get("best_val") is not None else math.inf
         train_time = meta.get("train_time_s", 0.0)
         if meta.get("total_steps") != total:
             log(f"WARNING: the checkpoint planned {meta.get('total_steps')} steps, this run {total}: data or batch settings changed")
@@ -275,7 +276,7 @@ def train(cfg: RunConfig) -> dict:
                 emit("step", step=step, total_steps=total, epoch=round(sched.epoch_of(step), 4), loss=last_loss, lr=lr,
                      grad_norm=float(grad_norm), tokens_per_s=n_real / dt, tokens=tokens_seen, elapsed_s=round(time.time() - t_start, 2))
             if val_batches and (step % eval_every == 0 or step == total):
-                val_loss = evaluate(model, val_batches, dist, device, precision)
+                val_loss = last_val = evaluate(model, val_batches, dist, device, precision)
                 improved = val_loss < best_val - 1e-6
                 if improved:
                     best_val, best_step, bad_evals = val_loss, step, 0
@@ -299,14 +300,15 @@ def train(cfg: RunConfig) -> dict:
 
     if ckpt_path:
         checkpoint()
-    if best is not None and best_step != step:
+    if cfg.restore_best and best is not None and best_step != step:
         load_trainable(model, best)
         log(f"restored the best weights (step {best_step}, val loss {best_val:.4f})")
+    val_loss = best_val if cfg.restore_best else last_val
     metrics = {
         "train_loss": sum(window) / len(window) if window else None,
         "final_train_loss": last_loss,
-        "val_loss": best_val if best is not None else None,
-        "val_perplexity": math.exp(min(best_val, 50)) if best is not None else None,
+        "val_loss": val_loss if best is not None else None,
+        "val_perplexity": math.exp(min(val_loss, 50)) if best is not None else None,
         "best_step": best_step,
         "steps": step,
         "total_steps": total,

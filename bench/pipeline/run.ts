@@ -4,7 +4,7 @@
  * weights, real tokenizer; LoRA), using each base's default settings from the Train page.
  * Prints the wall time, the share spent preparing / training / evaluating, and the evaluation.
  *
- *   npm run bench:pipeline [-- --base starter|smollm2-135m] [--epochs N] [--lr X]
+ *   npm run bench:pipeline [-- --base starter|smollm2-135m|DIR] [--epochs N] [--lr X]
  *                          [--batch-tokens N] [--max-seq-len N]   (overrides of the defaults)
  *                          [--keep]   (keep the run's folder: examples, run.json, bundle)
  */
@@ -63,8 +63,10 @@ async function main() {
         path.join(repo, "bench/inference/.cache/smollm2-135m-random"),
       );
       base = await registerLocalBase(db, { name: "smollm2-135m-random", path: dir });
+    } else if (fs.existsSync(path.join(which, "config.json"))) {
+      base = await registerLocalBase(db, { name: path.basename(which), path: path.resolve(which) });
     } else {
-      throw new Error(`unknown --base ${which} (starter or smollm2-135m)`);
+      throw new Error(`unknown --base ${which} (starter, smollm2-135m or a base model folder)`);
     }
     const trained = await trainToReady(db, dataDir, base, overrides);
     const phases = trained.run.progress.phaseSeconds ?? {};

@@ -64,6 +64,16 @@ async function baseBundleDir(ctx: PipelineContext, base: BaseModel, baseDir: str
   return dir;
 }
 
+/**
+ * Rows the trainer packs examples into: as long as the longest example (rounded up to 64), not the
+ * whole sequence limit. Packed rows attend within themselves, so a 1,024-token row of 250-token
+ * examples spends most of its attention on pairs that are masked anyway (1.5x slower measured).
+ */
+export function packLength(examples: TrainingExample[], maxSeqLen: number): number {
+  const longest = examples.reduce((m, e) => Math.max(m, e.input_ids.length), 0);
+  return Math.min(maxSeqLen, Math.max(64, Math.ceil(longest / 64) * 64));
+}
+
 function timed<T>(
   ctx: PipelineContext,
   phase: TrainingPhase,
@@ -107,7 +117,7 @@ export async function runTrainingPipeline(
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
     ctx.log(`Prepared ${trainExamples.length} training and ${valExamples.length} held-out examples`);
-    return { baseDir, train, heldOut };
+    return { baseDir, train, heldOut, packLength: packLength(trainExamples, settings.maxSeqLen) };
   });
 
   await timed(ctx, "training", seconds, async () => {
@@ -126,9 +136,12 @@ export async function runTrainingPipeline(
       lora: { rank: settings.loraRank, alpha: settings.loraRank * 2 },
       epochs: settings.epochs,
       learning_rate: settings.learningRate,
-      batch_tokens: settings.batchTokens,
-      max_seq_len: settings.maxSeqLen,
+      batch_tokens: Math.max(settings.batchTokens, prepared.packLength),
+      max_seq_len: prepared.packLength,
       packing: true,
+      // Validation pairs are knowledge this model never trains on: the last weights, not the
+      // lowest validation loss, are the ones that know the trained pairs (trainer/README.md).
+      restore_best: false,
       seed: settings.seed,
       export_int8: settings.exportInt8,
       checkpoint_dir: path.join(workDir, "checkpoints"),

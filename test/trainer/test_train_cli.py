@@ -6,11 +6,12 @@ import resource
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
 
-from conftest import REPO, WORDS, make_run, run_cli
+from conftest import REPO, WORDS, make_run, run_cli, write_jsonl
 from trainer import safetensors_io
 from trainer.generate import greedy
 from trainer.modelio import load_pretrained
@@ -157,3 +158,24 @@ def test_from_scratch_run_with_early_stopping(tmp_path, tiny_base, toy):
     done = events[-1]["metrics"]
     assert done["stopped_early"] is True and done["steps"] == 6 and done["best_step"] == 2
     assert json.loads((tmp_path / "bundle" / "bundle.json").read_text())["base_model"] is None
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+def test_restore_best_chooses_between_the_best_and_the_last_weights(tmp_path, tiny_base, toy, restore_best):
+    # Validation answers contradict the training answers (each word answered with the next word):
+    # the better the model learns the training pairs, the worse validation gets, as with held-out knowledge.
+    contrary = []
+    for i in range(30):
+        word, wrong = WORDS[i % len(WORDS)], WORDS[(i + 1) % len(WORDS)]
+        q, a = toy.prompt(word, 1 + i % 3), toy.answer(wrong)
+        contrary.append({"input_ids": q + a, "labels": [-100] * len(q) + a})
+    run = make_run(tmp_path, tiny_base, toy, epochs=4, eval_every=5, restore_best=restore_best, export_onnx=False)
+    write_jsonl(Path(json.loads(run.read_text())["val_file"]), contrary)
+    rc, events, err = run_cli(["train", "--config", run])
+    assert rc == 0, err
+    evals = [e for e in events if e["event"] == "eval"]
+    done = events[-1]["metrics"]
+    assert done["best_step"] < done["steps"], "validation must get worse for this test to mean anything"
+    assert ("restored the best weights" in err) is restore_best
+    expected = min(e["val_loss"] for e in evals) if restore_best else evals[-1]["val_loss"]
+    assert done["val_loss"] == pytest.approx(expected)
