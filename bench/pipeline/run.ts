@@ -77,7 +77,8 @@ async function main() {
       const s = models.find((m) => m.label === label)?.scores;
       return s ? `${s.tokenF1.toFixed(2)} / ${s.stoppedShare.toFixed(2)}` : "-";
     };
-    const share = (s?: number) => `${(s ?? 0).toFixed(0)} s (${(((s ?? 0) / trained.seconds) * 100).toFixed(0)}%)`;
+    const share = (s?: number) =>
+      `${(s ?? 0).toFixed(0)} s (${(((s ?? 0) / trained.seconds) * 100).toFixed(0)}%)`;
     rows.push({
       base: which,
       method: trained.settings.method,

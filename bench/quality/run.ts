@@ -13,14 +13,11 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { createPair } from "@/db/queries/knowledge";
 import { retrieveApprovedPairs } from "@/db/queries/retrieval";
-import { getRun } from "@/db/queries/training";
 import { answerCustomer } from "@/server/assistant/answer";
 import { InferenceEngine } from "@/server/inference";
 import { rougeL, tokenF1 } from "@/server/training/answer-metrics";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
-import { startRun } from "@/server/training/runs";
-import { defaultTrainingSettings } from "@/server/training/settings";
-import { TrainingWorker } from "@/server/training/worker";
+import { trainToReady } from "../pipeline/train-to-ready";
 
 const FAQ = path.resolve("../shared/datasets/ecommerce-faq/Ecommerce_FAQ_Chatbot_dataset.json");
 
@@ -67,29 +64,13 @@ async function main() {
   const base = values.base
     ? await registerLocalBase(db, { name: path.basename(values.base), path: path.resolve(values.base) })
     : await ensureStarterBase(db, dataDir);
-  const summary = base.summary as { parameters?: number; maxPositions?: number };
-  const settings = {
-    ...defaultTrainingSettings({ kind: base.kind, ...summary }),
+  const { run, seconds } = await trainToReady(db, dataDir, base, {
     ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
     ...(values.lr ? { learningRate: Number(values.lr) } : {}),
     ...(values.method ? { method: values.method as "full" | "lora" } : {}),
-  };
-  console.log(`base: ${base.name}; settings: ${JSON.stringify(settings)}`);
-
-  const started = performance.now();
-  const run = await startRun(db, { baseModelId: base.id, settings, actorId: null });
-  const worker = new TrainingWorker({ db, dataDir, python: "/usr/bin/python3", pollIntervalMs: 500 });
-  worker.start();
-  let finished = await getRun(db, run.id);
-  while (finished && (finished.status === "queued" || finished.status === "running")) {
-    await new Promise((r) => setTimeout(r, 2000));
-    finished = await getRun(db, run.id);
-  }
-  await worker.stop();
-  if (finished?.status !== "succeeded") throw new Error(`run ${finished?.status}: ${finished?.error}`);
-  const seconds = (performance.now() - started) / 1000;
+  });
   console.log(
-    `time from Train to ready: ${seconds.toFixed(0)} s; phases: ${JSON.stringify(finished.progress.phaseSeconds)}`,
+    `time from Train to ready: ${seconds.toFixed(0)} s; phases: ${JSON.stringify(run.progress.phaseSeconds)}`,
   );
 
   const engine = await InferenceEngine.load(path.join(dataDir, "models", run.id), { threads: 2 });

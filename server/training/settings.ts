@@ -33,7 +33,8 @@ export type TrainingSettings = z.infer<typeof trainingSettingsInput>;
  * Good defaults by base size, measured on the demo knowledge base on 2 CPU cores: the starter
  * learns its pairs from scratch with full training at a high rate in small batches (more updates
  * for the same compute: 12 epochs, about five minutes); pretrained models of 100M+ parameters adapt
- * best with LoRA.
+ * best with LoRA. Small pretrained models (tunedesk-chat-17m) train fully at 1e-3: trained-question
+ * token F1 0.96 after 8 epochs, against 0.71 at 2e-4.
  */
 export function defaultTrainingSettings(base: {
   kind: string;
@@ -47,7 +48,7 @@ export function defaultTrainingSettings(base: {
   return {
     method,
     epochs: fromScratch ? 12 : small ? 8 : 3,
-    learningRate: method === "lora" ? 2e-4 : fromScratch ? 2e-3 : 2e-4,
+    learningRate: method === "lora" ? 2e-4 : fromScratch ? 2e-3 : 1e-3,
     loraRank: 16,
     maxSeqLen: Math.min(base.maxPositions ?? 1024, 1024),
     batchTokens: method === "lora" ? 2048 : 1024,

@@ -169,7 +169,8 @@ def test_restore_best_chooses_between_the_best_and_the_last_weights(tmp_path, ti
         word, wrong = WORDS[i % len(WORDS)], WORDS[(i + 1) % len(WORDS)]
         q, a = toy.prompt(word, 1 + i % 3), toy.answer(wrong)
         contrary.append({"input_ids": q + a, "labels": [-100] * len(q) + a})
-    run = make_run(tmp_path, tiny_base, toy, epochs=4, eval_every=5, restore_best=restore_best, export_onnx=False)
+    run = make_run(tmp_path, tiny_base, toy, epochs=8, learning_rate=4e-3, batch_tokens=256, eval_every=20,
+                   restore_best=restore_best, export_onnx=False)
     write_jsonl(Path(json.loads(run.read_text())["val_file"]), contrary)
     rc, events, err = run_cli(["train", "--config", run])
     assert rc == 0, err
