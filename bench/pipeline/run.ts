@@ -19,28 +19,16 @@ import { loadDemoKnowledge } from "@/server/knowledge/demo";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
 import type { EvaluationReport } from "@/server/training/evaluation";
 import { ensureBenchBundle } from "../inference/build-bundle";
-import { trainToReady } from "./train-to-ready";
+import { settingsOverrideOptions, settingsOverrides, trainToReady } from "./train-to-ready";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SMOLLM2_TOKENIZER = path.resolve(repo, "../shared/models/smollm2-135m-tokenizer");
 
 async function main() {
   const { values } = parseArgs({
-    options: {
-      base: { type: "string" },
-      epochs: { type: "string" },
-      lr: { type: "string" },
-      "batch-tokens": { type: "string" },
-      "max-seq-len": { type: "string" },
-      keep: { type: "boolean" },
-    },
+    options: { base: { type: "string" }, keep: { type: "boolean" }, ...settingsOverrideOptions },
   });
-  const overrides = {
-    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
-    ...(values.lr ? { learningRate: Number(values.lr) } : {}),
-    ...(values["batch-tokens"] ? { batchTokens: Number(values["batch-tokens"]) } : {}),
-    ...(values["max-seq-len"] ? { maxSeqLen: Number(values["max-seq-len"]) } : {}),
-  };
+  const overrides = settingsOverrides(values);
   const bases = values.base ? [values.base] : ["starter", "smollm2-135m"];
   const rows: Record<string, string | number>[] = [];
   for (const which of bases) {

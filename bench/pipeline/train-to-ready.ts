@@ -16,6 +16,29 @@ export interface TrainedRun {
   seconds: number;
 }
 
+/** Command-line options of the benchmarks that override a base's default settings (parseArgs). */
+export const settingsOverrideOptions = {
+  epochs: { type: "string" },
+  lr: { type: "string" },
+  method: { type: "string" },
+  "batch-tokens": { type: "string" },
+  "max-seq-len": { type: "string" },
+} as const;
+
+export function settingsOverrides(
+  values: {
+    [K in keyof typeof settingsOverrideOptions]?: string;
+  },
+): Partial<TrainingSettings> {
+  return {
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+    ...(values.lr ? { learningRate: Number(values.lr) } : {}),
+    ...(values.method ? { method: values.method as TrainingSettings["method"] } : {}),
+    ...(values["batch-tokens"] ? { batchTokens: Number(values["batch-tokens"]) } : {}),
+    ...(values["max-seq-len"] ? { maxSeqLen: Number(values["max-seq-len"]) } : {}),
+  };
+}
+
 const clock = () => new Date().toISOString().slice(11, 19);
 
 export async function trainToReady(

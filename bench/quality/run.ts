@@ -17,18 +17,13 @@ import { answerCustomer } from "@/server/assistant/answer";
 import { InferenceEngine } from "@/server/inference";
 import { rougeL, tokenF1 } from "@/server/training/answer-metrics";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
-import { trainToReady } from "../pipeline/train-to-ready";
+import { settingsOverrideOptions, settingsOverrides, trainToReady } from "../pipeline/train-to-ready";
 
 const FAQ = path.resolve("../shared/datasets/ecommerce-faq/Ecommerce_FAQ_Chatbot_dataset.json");
 
 async function main() {
   const { values } = parseArgs({
-    options: {
-      base: { type: "string" },
-      epochs: { type: "string" },
-      lr: { type: "string" },
-      method: { type: "string" },
-    },
+    options: { base: { type: "string" }, ...settingsOverrideOptions },
   });
   if (!fs.existsSync(FAQ)) {
     console.log(`quality benchmark skipped: ${FAQ} is absent (it lives in ../shared beside the repo)`);
@@ -64,11 +59,7 @@ async function main() {
   const base = values.base
     ? await registerLocalBase(db, { name: path.basename(values.base), path: path.resolve(values.base) })
     : await ensureStarterBase(db, dataDir);
-  const { run, seconds } = await trainToReady(db, dataDir, base, {
-    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
-    ...(values.lr ? { learningRate: Number(values.lr) } : {}),
-    ...(values.method ? { method: values.method as "full" | "lora" } : {}),
-  });
+  const { run, seconds } = await trainToReady(db, dataDir, base, settingsOverrides(values));
   console.log(
     `time from Train to ready: ${seconds.toFixed(0)} s; phases: ${JSON.stringify(run.progress.phaseSeconds)}`,
   );
