@@ -4,6 +4,7 @@
  * wall time. Shared by the pipeline and quality benchmarks.
  */
 import type { Db } from "@/db/client";
+import { countApprovedPhrasings } from "@/db/queries/knowledge";
 import { getRun } from "@/db/queries/training";
 import type { BaseModel, TrainingRun } from "@/db/schema";
 import { startRun } from "@/server/training/runs";
@@ -48,7 +49,8 @@ export async function trainToReady(
   overrides: Partial<TrainingSettings> = {},
 ): Promise<TrainedRun> {
   const summary = base.summary as { parameters?: number; maxPositions?: number };
-  const settings = { ...defaultTrainingSettings({ kind: base.kind, ...summary }), ...overrides };
+  const defaults = defaultTrainingSettings({ kind: base.kind, ...summary }, await countApprovedPhrasings(db));
+  const settings = { ...defaults, ...overrides };
   console.log(`[${clock()}] base ${base.name}; settings ${JSON.stringify(settings)}`);
   const started = performance.now();
   const queued = await startRun(db, { baseModelId: base.id, settings, actorId: null });

@@ -379,6 +379,18 @@ export async function listApprovedPairsForTraining(db: Db): Promise<Pair[]> {
     .orderBy(asc(knowledgePairs.createdAt), asc(knowledgePairs.id));
 }
 
+/** How many approved pairs there are, and how many phrasings (question + variants) they have in all. */
+export async function countApprovedPhrasings(db: Db): Promise<{ pairs: number; phrasings: number }> {
+  const [row] = await db
+    .select({
+      pairs: sql<number>`count(*)::int`,
+      phrasings: sql<number>`coalesce(sum(1 + cardinality(${knowledgePairs.variants})), 0)::int`,
+    })
+    .from(knowledgePairs)
+    .where(eq(knowledgePairs.status, "approved"));
+  return { pairs: Number(row?.pairs ?? 0), phrasings: Number(row?.phrasings ?? 0) };
+}
+
 /** A draft pair from customer feedback (source = feedback); the answer may still be empty. */
 export function createFeedbackDraft(
   db: Db,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countApprovedPhrasings } from "@/db/queries/knowledge";
 import { getRun, getSnapshot, listMetrics, listRuns } from "@/db/queries/training";
 import { env } from "@/server/env";
 import { getBase, listBases, registerLocalBase } from "@/server/training/bases";
@@ -39,7 +40,7 @@ export const trainingRouter = createTRPCRouter({
   getDefaultSettings: adminProcedure.input(z.object({ baseModelId: id })).query(async ({ ctx, input }) => {
     const base = await getBase(ctx.db, input.baseModelId);
     const summary = base.summary as { parameters?: number; maxPositions?: number };
-    return defaultTrainingSettings({ kind: base.kind, ...summary });
+    return defaultTrainingSettings({ kind: base.kind, ...summary }, await countApprovedPhrasings(ctx.db));
   }),
 
   previewRun: adminProcedure

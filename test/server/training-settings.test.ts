@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { countApprovedPhrasings, createPair } from "@/db/queries/knowledge";
+import { defaultTrainingSettings } from "@/server/training/settings";
+import { describeEachDatabase } from "../helpers/db";
+
+describe("default training settings", () => {
+  it("trains the starter and small bases fully, larger ones with LoRA", () => {
+    expect(defaultTrainingSettings({ kind: "starter" })).toMatchObject({ method: "full", learningRate: 2e-3 });
+    expect(defaultTrainingSettings({ kind: "local", parameters: 17_000_000 })).toMatchObject({
+      method: "full",
+      learningRate: 1e-3,
+    });
+    expect(defaultTrainingSettings({ kind: "local", parameters: 135_000_000 })).toMatchObject({
+      method: "lora",
+      learningRate: 2e-4,
+    });
+  });
+
+  it("shows every pair as often whether it has many variants or none", () => {
+    const starter = { kind: "starter" };
+    const withVariants = defaultTrainingSettings(starter, { pairs: 80, phrasings: 320 });
+    const withoutVariants = defaultTrainingSettings(starter, { pairs: 150, phrasings: 150 });
+    expect(withVariants.epochs).toBe(12);
+    expect(withoutVariants.epochs).toBe(48);
+    expect(defaultTrainingSettings(starter, { pairs: 1, phrasings: 1000 }).epochs).toBe(1);
+    expect(defaultTrainingSettings(starter, { pairs: 0, phrasings: 0 }).epochs).toBe(12);
+  });
+
+  it("never reads a sequence longer than the base can", () => {
+    expect(defaultTrainingSettings({ kind: "local", parameters: 1e8, maxPositions: 512 }).maxSeqLen).toBe(512);
+  });
+});
+
+describeEachDatabase("approved phrasings", (testDb) => {
+  it("counts approved pairs and their questions plus variants, nothing else", async () => {
+    const db = testDb().db;
+    expect(await countApprovedPhrasings(db)).toEqual({ pairs: 0, phrasings: 0 });
+    const pair = { answer: "A.", context: [], product: null, tags: [] };
+    await createPair(db, { ...pair, question: "One?", variants: ["Uno?", "Ein?"], status: "approved" }, null);
+    await createPair(db, { ...pair, question: "Two?", variants: [], status: "approved" }, null);
+    await createPair(db, { ...pair, question: "Draft?", variants: ["Not counted?"], status: "draft" }, null);
+    expect(await countApprovedPhrasings(db)).toEqual({ pairs: 2, phrasings: 4 });
+  });
+});
