@@ -5,7 +5,10 @@ import { describeEachDatabase } from "../helpers/db";
 
 describe("default training settings", () => {
   it("trains the starter and small bases fully, larger ones with LoRA", () => {
-    expect(defaultTrainingSettings({ kind: "starter" })).toMatchObject({ method: "full", learningRate: 2e-3 });
+    expect(defaultTrainingSettings({ kind: "starter" })).toMatchObject({
+      method: "full",
+      learningRate: 2e-3,
+    });
     expect(defaultTrainingSettings({ kind: "local", parameters: 17_000_000 })).toMatchObject({
       method: "full",
       learningRate: 1e-3,
@@ -27,7 +30,9 @@ describe("default training settings", () => {
   });
 
   it("never reads a sequence longer than the base can", () => {
-    expect(defaultTrainingSettings({ kind: "local", parameters: 1e8, maxPositions: 512 }).maxSeqLen).toBe(512);
+    expect(defaultTrainingSettings({ kind: "local", parameters: 1e8, maxPositions: 512 }).maxSeqLen).toBe(
+      512,
+    );
   });
 });
 
