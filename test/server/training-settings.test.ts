@@ -29,6 +29,14 @@ describe("default training settings", () => {
     expect(defaultTrainingSettings(starter, { pairs: 0, phrasings: 0 }).epochs).toBe(12);
   });
 
+  it("gives a large knowledge base fewer epochs rather than a run of many hours", () => {
+    const large = defaultTrainingSettings({ kind: "starter" }, { pairs: 2000, phrasings: 2000 });
+    expect(large.epochs).toBe(10);
+    expect(defaultTrainingSettings({ kind: "starter" }, { pairs: 50_000, phrasings: 150_000 }).epochs).toBe(
+      1,
+    );
+  });
+
   it("never reads a sequence longer than the base can", () => {
     expect(defaultTrainingSettings({ kind: "local", parameters: 1e8, maxPositions: 512 }).maxSeqLen).toBe(
       512,
