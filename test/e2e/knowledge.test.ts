@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
+import { completeFirstRunSetup, launchBrowser, type RunningApp, signIn, startApp } from "./harness";
 
 /** Waits for the page to show what is expected (first renders after a cold start can take seconds). */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 250 });
@@ -12,14 +12,7 @@ const admin = { name: "Kari Admin", email: "kari@example.com", password: "kari-p
 const staff = { name: "Sol Staff", email: "sol@example.com", password: "sol-password-123" };
 
 async function createAdminAndStaff(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForURL(/\/setup$/);
-  await page.getByLabel("Your name").fill(admin.name);
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password (10 characters or more)").fill(admin.password);
-  await page.getByLabel("Repeat password").fill(admin.password);
-  await page.getByRole("button", { name: "Create admin account" }).click();
-  await page.waitForURL(/\/console\//);
+  await completeFirstRunSetup(page, url, admin);
   await page.goto(`${url}/console/users`);
   const form = page.getByRole("form", { name: "New user" });
   await form.getByLabel("Email").fill(staff.email);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
+import { completeFirstRunSetup, launchBrowser, type RunningApp, signIn, startApp } from "./harness";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "ada-password-123" };
 const staff = { name: "Sam Staff", email: "sam@example.com", password: "sam-password-123" };
@@ -33,12 +33,7 @@ for (const database of ["pglite", "postgres"] as const) {
       const page = await newPage();
       await page.goto(app.url);
       await page.waitForURL(/\/setup$/);
-      await page.getByLabel("Your name").fill(admin.name);
-      await page.getByLabel("Email").fill(admin.email);
-      await page.getByLabel("Password (10 characters or more)").fill(admin.password);
-      await page.getByLabel("Repeat password").fill(admin.password);
-      await page.getByRole("button", { name: "Create admin account" }).click();
-      await page.waitForURL(/\/console\//);
+      await completeFirstRunSetup(page, app.url, admin);
       await expect(page.getByTestId("whoami").textContent()).resolves.toContain(admin.name);
 
       const again = await newPage();

@@ -252,13 +252,7 @@ describe("models console in the browser [seeded models]", () => {
       await close();
     }
     page = await (await browser.newContext()).newPage();
-    await page.goto(`${app.url}/setup`);
-    await page.getByLabel("Your name").fill(admin.name);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password (10 characters or more)").fill(admin.password);
-    await page.getByLabel("Repeat password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin account" }).click();
-    await page.waitForURL(/\/console\//);
+    await completeFirstRunSetup(page, app.url, admin);
   });
   afterAll(async () => {
     await browser?.close();
