@@ -39,8 +39,9 @@ const SHOWINGS_PER_PAIR = { starter: 48, small: 32, large: 12 } as const;
 
 /**
  * Most examples (phrasings) a default run trains on in all, so a large knowledge base gets fewer
- * epochs rather than a run of many hours: about 25 minutes for the starter, an hour for
- * tunedesk-chat-17m and 40 minutes of LoRA on a 135M model, at ~250 tokens an example on 2 cores.
+ * epochs rather than a run of many hours. At ~250 tokens an example and the training speeds
+ * measured on 2 cores (starter ~3,400 tok/s, tunedesk-chat-17m ~1,500, LoRA on 135M ~410) that
+ * is about 25, 28 and 40 minutes of training; estimates, not timed runs.
  */
 const MAX_DEFAULT_EXAMPLES = { starter: 20_000, small: 10_000, large: 4_000 } as const;
 
