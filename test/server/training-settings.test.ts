@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countApprovedPhrasings, createPair } from "@/db/queries/knowledge";
+import { packLength } from "@/server/training/pipeline";
 import { defaultTrainingSettings } from "@/server/training/settings";
 import { describeEachDatabase } from "../helpers/db";
 
@@ -41,6 +42,18 @@ describe("default training settings", () => {
     expect(defaultTrainingSettings({ kind: "local", parameters: 1e8, maxPositions: 512 }).maxSeqLen).toBe(
       512,
     );
+  });
+});
+
+describe("pack length", () => {
+  const examples = (...lengths: number[]) =>
+    lengths.map((n) => ({ input_ids: Array(n).fill(1), labels: [] }));
+
+  it("packs rows as long as the longest example, rounded up to 64, within the sequence limit", () => {
+    expect(packLength(examples(100, 250, 30), 1024)).toBe(256);
+    expect(packLength(examples(100, 256), 1024)).toBe(256);
+    expect(packLength(examples(900), 512)).toBe(512);
+    expect(packLength(examples(), 1024)).toBe(64);
   });
 });
 
