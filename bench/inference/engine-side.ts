@@ -7,9 +7,9 @@ export async function openEngine(
   precision: "fp32" | "int8",
   prompts: number[][],
   threads: number,
-  spinWait = false,
+  options: { spinWait: boolean; worker: boolean },
 ): Promise<Runner> {
-  const engine = await InferenceEngine.load(bundleDir, { threads, precision, maxBatchSize: 16, spinWait });
+  const engine = await InferenceEngine.load(bundleDir, { threads, precision, maxBatchSize: 16, ...options });
   await engine.warmUp();
   return {
     name: `ours ${precision}`,

@@ -2,7 +2,7 @@
  * Inference benchmark (npm run bench:inference): our engine vs transformers.js on the same
  * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads.
  *
- *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin]
+ *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin] [--in-thread]
  *                                 [--decode-tokens N] [--stream-tokens N] [--out FILE]
  *
  * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The two sides are
@@ -67,12 +67,17 @@ async function main() {
   const streamTokens = Number(option("--stream-tokens", quick ? "16" : "96"));
   const concurrency = quick ? [1, 4] : [1, 4, 8, 16];
   log(
-    `bundle ${bundleDir}; ${threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cpus`,
+    `bundle ${bundleDir}; ${threads} threads; onnxruntime ${flag("--in-thread") ? "on the main thread" : "in a worker thread"}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cpus`,
   );
 
   const samples: Record<string, Samples> = {};
   for (const precision of ["fp32", "int8"] as const) {
-    const runners: Runner[] = [await openEngine(bundleDir, precision, promptIds, threads, flag("--spin"))];
+    const runners: Runner[] = [
+      await openEngine(bundleDir, precision, promptIds, threads, {
+        spinWait: flag("--spin"),
+        worker: !flag("--in-thread"),
+      }),
+    ];
     if (!flag("--no-transformers")) {
       runners.push(
         await openTransformers(

@@ -5,19 +5,28 @@
  */
 
 import type { ForwardInput, ForwardOutput } from "./decoder-io";
-import { KvCache, type KvShape } from "./kv-cache";
+import type { CacheRef, GatherRow, KvShape } from "./kv-cache";
 import type { Sequence } from "./sequence";
 
-/** The model as the scheduler sees it (OnnxDecoder, or a fake in tests). */
-export interface DecoderModel {
+/**
+ * The model as the scheduler sees it (OnnxDecoder, WorkerDecoder, or a fake in tests), with the
+ * caches it keeps. `forward` consumes its past; every other cache the scheduler stops using it
+ * hands to `releaseCache`, so a model that stores caches elsewhere (the worker) can free them.
+ */
+export interface DecoderModel<C extends CacheRef = CacheRef> {
   readonly shape: KvShape;
-  forward(input: ForwardInput): Promise<ForwardOutput>;
+  /** A cache of `batch` rows and no positions. */
+  emptyCache(batch: number): C;
+  /** A new cache of the given rows (see KvCache.gather); the sources stay valid. */
+  gatherCache(rows: ReadonlyArray<GatherRow<C>>, length?: number): C;
+  releaseCache(cache: C): void;
+  forward(input: ForwardInput<C>): Promise<ForwardOutput<C>>;
 }
 
-interface PrefillJob {
+interface PrefillJob<C extends CacheRef> {
   sequence: Sequence;
   /** The prompt's own cache so far (batch 1); its length is how much of the prompt was read. */
-  cache: KvCache;
+  cache: C;
 }
 
 export interface SchedulerOptions {
@@ -30,25 +39,25 @@ export interface SchedulerOptions {
   prefillChunkTokens?: number;
 }
 
-export class BatchScheduler {
+export class BatchScheduler<C extends CacheRef = CacheRef> {
   private waiting: Sequence[] = [];
   /** Active sequences; index i is row i of `cache`. */
   private active: Sequence[] = [];
   /** The sequence whose prompt is being read, chunk by chunk, before it joins `active`. */
-  private prefilling: PrefillJob | undefined;
-  private cache: KvCache;
+  private prefilling: PrefillJob<C> | undefined;
+  private cache: C;
   private running = false;
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatchSize: number;
   private readonly prefillChunkTokens: number;
 
   constructor(
-    private readonly model: DecoderModel,
+    private readonly model: DecoderModel<C>,
     options: SchedulerOptions = {},
   ) {
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 16);
     this.prefillChunkTokens = Math.max(1, options.prefillChunkTokens ?? 256);
-    this.cache = KvCache.empty(model.shape, 0);
+    this.cache = model.emptyCache(0);
   }
 
   /** Sequences waiting or generating. */
@@ -77,7 +86,7 @@ export class BatchScheduler {
       while (this.waiting.length > 0 || this.prefilling || this.active.length > 0) {
         this.dropCancelled();
         if (!this.prefilling && this.waiting.length > 0 && this.active.length < this.maxBatchSize) {
-          this.prefilling = { sequence: this.waiting.shift()!, cache: KvCache.empty(this.model.shape, 1) };
+          this.prefilling = { sequence: this.waiting.shift()!, cache: this.model.emptyCache(1) };
         }
         // One prefill chunk, then one decode step: running streams keep flowing while a long prompt is read.
         if (this.prefilling) await this.prefillChunk(this.prefilling);
@@ -97,6 +106,7 @@ export class BatchScheduler {
     });
     if (this.prefilling?.sequence.isCancelled) {
       this.prefilling.sequence.finish("cancelled");
+      this.model.releaseCache(this.prefilling.cache);
       this.prefilling = undefined;
     }
     if (this.active.some((s) => s.isCancelled)) {
@@ -109,14 +119,19 @@ export class BatchScheduler {
    * Feeds the next chunk of a prompt through the model (alone, batch 1). After the last chunk the
    * first token is sampled and, unless that already ended it, the sequence joins the batch cache.
    */
-  private async prefillChunk(job: PrefillJob): Promise<void> {
+  private async prefillChunk(job: PrefillJob<C>): Promise<void> {
     const { sequence } = job;
     const prompt = sequence.tokenIds;
     const start = job.cache.length;
     const chunk = prompt.slice(start, start + this.prefillChunkTokens);
-    let out: ForwardOutput;
+    if (chunk.length === 0) {
+      this.prefilling = undefined;
+      this.model.releaseCache(job.cache);
+      sequence.fail(new Error("empty prompt"));
+      return;
+    }
+    let out: ForwardOutput<C>;
     try {
-      if (chunk.length === 0) throw new Error("empty prompt");
       out = await this.model.forward({
         inputIds: chunk,
         batch: 1,
@@ -135,11 +150,17 @@ export class BatchScheduler {
     this.prefilling = undefined;
     sequence.cachedLength = prompt.length;
     sequence.accept(sequence.pickNext(out.logits));
-    if (sequence.isFinished) return;
-    this.cache = KvCache.gather(this.model.shape, [
+    if (sequence.isFinished) {
+      this.model.releaseCache(job.cache);
+      return;
+    }
+    const merged = this.model.gatherCache([
       ...this.active.map((s, row) => ({ cache: this.cache, row, keep: s.cachedLength })),
       { cache: job.cache, row: 0, keep: sequence.cachedLength },
     ]);
+    this.model.releaseCache(this.cache);
+    this.model.releaseCache(job.cache);
+    this.cache = merged;
     this.active.push(sequence);
   }
 
@@ -147,7 +168,7 @@ export class BatchScheduler {
   private async decodeStep(): Promise<void> {
     const batch = this.active.length;
     const past = this.cache;
-    let out: ForwardOutput;
+    let out: ForwardOutput<C>;
     try {
       out = await this.model.forward({
         inputIds: this.active.map((s) => s.tokenIds[s.tokenIds.length - 1]!),
@@ -160,7 +181,7 @@ export class BatchScheduler {
     } catch (err) {
       for (const s of this.active) s.fail(err);
       this.active = [];
-      this.cache = KvCache.empty(this.model.shape, 0);
+      this.cache = this.model.emptyCache(0);
       return;
     }
     this.cache = out.present;
@@ -174,7 +195,7 @@ export class BatchScheduler {
 
   /** Drops finished sequences' rows (and columns that became all padding) from the batch cache. */
   private compact(): void {
-    const rows: Array<{ cache: KvCache; row: number; keep: number }> = [];
+    const rows: Array<GatherRow<C>> = [];
     const survivors: Sequence[] = [];
     this.active.forEach((s, row) => {
       if (s.isFinished) return;
@@ -182,6 +203,8 @@ export class BatchScheduler {
       rows.push({ cache: this.cache, row, keep: s.cachedLength });
     });
     this.active = survivors;
-    this.cache = KvCache.gather(this.model.shape, rows);
+    const kept = this.model.gatherCache(rows);
+    this.model.releaseCache(this.cache);
+    this.cache = kept;
   }
 }

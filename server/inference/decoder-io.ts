@@ -2,9 +2,9 @@
  * The decoder contract as plain typed arrays (no onnxruntime import), shared by the in-thread
  * session and the worker-thread one: inputs built from the batch state, outputs read back.
  */
-import { KvCache, type KvShape } from "./kv-cache";
+import type { CacheRef, KvShape } from "./kv-cache";
 
-export interface ForwardInput {
+export interface ForwardInput<C extends CacheRef = CacheRef> {
   /** [batch, seq] token ids, row-major. */
   inputIds: ArrayLike<number>;
   batch: number;
@@ -13,14 +13,16 @@ export interface ForwardInput {
   padLeft: ArrayLike<number>;
   /** Position of each row's first new token (its count of real tokens already in the cache). */
   firstPosition: ArrayLike<number>;
-  past: KvCache;
+  /** Consumed by the call: the caller goes on with `present`. */
+  past: C;
 }
 
-export interface ForwardOutput {
+export interface ForwardOutput<C extends CacheRef = CacheRef> {
   /** Last-position logits, [batch, vocab] row-major. */
   logits: Float32Array;
   vocab: number;
-  present: KvCache;
+  /** `past` followed by the `seq` new positions. */
+  present: C;
 }
 
 export interface RawTensor {
@@ -30,10 +32,10 @@ export interface RawTensor {
 }
 
 export type RawFeeds = Record<string, RawTensor>;
-export type RawOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
+export type RawOutput = { data: Float32Array; dims: readonly number[] };
 
-/** input_ids, attention_mask (zeros on left padding), position_ids (real tokens only), past_key_values.*. */
-export function buildFeeds(input: ForwardInput, shape: KvShape): RawFeeds {
+/** input_ids, attention_mask (zeros on left padding), position_ids (real tokens only); the past comes from the cache. */
+export function buildTokenFeeds(input: ForwardInput): RawFeeds {
   const { batch, seq, past } = input;
   const total = past.length + seq;
   const ids = new BigInt64Array(batch * seq);
@@ -46,35 +48,21 @@ export function buildFeeds(input: ForwardInput, shape: KvShape): RawFeeds {
     const first = input.firstPosition[b]!;
     for (let s = 0; s < seq; s++) positions[b * seq + s] = BigInt(Math.max(0, first + s));
   }
-  const feeds: RawFeeds = {
+  return {
     input_ids: { type: "int64", data: ids, dims: [batch, seq] },
     attention_mask: { type: "int64", data: mask, dims: [batch, total] },
     position_ids: { type: "int64", data: positions, dims: [batch, seq] },
   };
-  const dims = [batch, shape.kvHeads, past.length, shape.headDim];
-  for (let l = 0; l < shape.numLayers; l++) {
-    feeds[`past_key_values.${l}.key`] = { type: "float32", data: past.tensors[2 * l]!, dims };
-    feeds[`past_key_values.${l}.value`] = { type: "float32", data: past.tensors[2 * l + 1]!, dims };
-  }
-  return feeds;
 }
 
-/** Last-position logits per row and the new cache (past + seq positions). */
-export function readOutputs(out: RawOutputs, input: ForwardInput, shape: KvShape): ForwardOutput {
-  const { batch, seq } = input;
-  const logitsOut = out.logits!;
-  const vocab = logitsOut.dims[2]!;
-  let logits = logitsOut.data;
-  if (seq > 1) {
-    logits = new Float32Array(batch * vocab);
-    for (let b = 0; b < batch; b++) {
-      logits.set(logitsOut.data.subarray((b * seq + seq - 1) * vocab, (b * seq + seq) * vocab), b * vocab);
-    }
-  }
-  const present: Float32Array[] = [];
-  for (let l = 0; l < shape.numLayers; l++)
-    present.push(out[`present.${l}.key`]!.data, out[`present.${l}.value`]!.data);
-  return { logits, vocab, present: new KvCache(shape, batch, input.past.length + seq, present) };
+/** The last position's logits of each row, [batch, vocab], from the model's [batch, seq, vocab]. */
+export function lastPositionLogits(logits: RawOutput): { logits: Float32Array; vocab: number } {
+  const [batch, seq, vocab] = logits.dims as [number, number, number];
+  if (seq === 1) return { logits: logits.data, vocab };
+  const last = new Float32Array(batch * vocab);
+  for (let b = 0; b < batch; b++)
+    last.set(logits.data.subarray((b * seq + seq - 1) * vocab, (b * seq + seq) * vocab), b * vocab);
+  return { logits: last, vocab };
 }
 
 /** Throws unless the session's names follow the contract for `shape.numLayers` layers. */

@@ -1,15 +1,94 @@
-// Worker thread hosting the decoder's onnxruntime session (plain JS: runs unchanged under node,
-// tsx and vitest). The main thread keeps the scheduler; only model calls happen here, so they never
-// block its event loop. Buffers are transferred, not copied, in both directions.
+// Worker thread hosting the decoder's onnxruntime session and its KV caches (plain JS: runs
+// unchanged under node, tsx, vitest and Next). The main thread keeps the scheduler and refers to
+// caches by id; only token feeds go in and logits come out, so the caches' hundreds of megabytes
+// never cross threads and their garbage is collected in this small heap, not the server's.
 import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
+import { gatherTensors, pastFeeds, presentTensors } from "./cache-layout.mjs";
 
 const port = parentPort;
+const { shape } = workerData;
+/** id -> { batch, length, tensors }, or { error } when building that cache failed. */
+const caches = new Map();
 
-function transferList(arrays) {
-  const seen = new Set();
-  for (const a of arrays) if (a.buffer.byteLength > 0) seen.add(a.buffer);
-  return [...seen];
+function cacheById(id) {
+  const cache = caches.get(id);
+  if (!cache) throw new Error(`decoder worker has no cache ${id}`);
+  if (cache.error) throw cache.error;
+  return cache;
+}
+
+function emptyCache(batch) {
+  return {
+    batch,
+    length: 0,
+    tensors: Array.from({ length: 2 * shape.numLayers }, () => new Float32Array(0)),
+  };
+}
+
+function gather(rows, length) {
+  const sources = rows.map(({ cacheId, row, keep }) => ({ cache: cacheById(cacheId), row, keep }));
+  return { batch: rows.length, length, tensors: gatherTensors(shape, sources, length) };
+}
+
+async function run(session, { feeds, pastId, presentId }) {
+  const past = cacheById(pastId);
+  caches.delete(pastId);
+  const tensors = {};
+  const dims = [past.batch, shape.kvHeads, past.length, shape.headDim];
+  for (const [name, t] of Object.entries({ ...feeds, ...pastFeeds(past.tensors, dims) }))
+    tensors[name] = new ort.Tensor(t.type, t.data, t.dims);
+  const out = await session.run(tensors);
+  const seq = feeds.input_ids.dims[1];
+  caches.set(presentId, {
+    batch: past.batch,
+    length: past.length + seq,
+    tensors: presentTensors(out, shape.numLayers),
+  });
+  return { data: out.logits.data, dims: out.logits.dims };
+}
+
+function errorMessage(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function handle(session, msg) {
+  switch (msg.type) {
+    case "empty":
+      caches.set(msg.cacheId, emptyCache(msg.batch));
+      break;
+    case "gather":
+      try {
+        caches.set(msg.cacheId, gather(msg.rows, msg.length));
+      } catch (err) {
+        caches.set(msg.cacheId, { error: err }); // reported by the run that uses it
+      }
+      break;
+    case "release-cache":
+      caches.delete(msg.cacheId);
+      break;
+    case "count-caches":
+      port.postMessage({ type: "cache-count", id: msg.id, count: caches.size });
+      break;
+    case "run":
+      try {
+        const logits = await run(session, msg);
+        try {
+          port.postMessage({ type: "result", id: msg.id, logits }, [logits.data.buffer]);
+        } catch {
+          port.postMessage({ type: "result", id: msg.id, logits }); // not transferable: copied
+        }
+      } catch (err) {
+        port.postMessage({ type: "error", id: msg.id, message: errorMessage(err) });
+      }
+      break;
+    case "release":
+      caches.clear();
+      await session.release();
+      port.postMessage({ type: "released" });
+      port.close();
+      break;
+  }
 }
 
 let session;
@@ -17,33 +96,11 @@ try {
   session = await ort.InferenceSession.create(workerData.modelPath, workerData.sessionOptions);
   port.postMessage({ type: "ready", inputNames: session.inputNames, outputNames: session.outputNames });
 } catch (err) {
-  port.postMessage({ type: "load-error", message: err instanceof Error ? err.message : String(err) });
+  port.postMessage({ type: "load-error", message: errorMessage(err) });
 }
 
-port.on("message", async (msg) => {
-  if (msg.type === "run") {
-    try {
-      const feeds = {};
-      for (const [name, t] of Object.entries(msg.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-      const out = await session.run(feeds);
-      const outputs = {};
-      for (const [name, t] of Object.entries(out)) outputs[name] = { data: t.data, dims: t.dims };
-      const arrays = Object.values(outputs).map((o) => o.data);
-      try {
-        port.postMessage({ type: "result", id: msg.id, outputs }, transferList(arrays));
-      } catch {
-        port.postMessage({ type: "result", id: msg.id, outputs }); // not transferable: copy
-      }
-    } catch (err) {
-      port.postMessage({
-        type: "error",
-        id: msg.id,
-        message: err instanceof Error ? err.message : String(err),
-      });
-    }
-  } else if (msg.type === "release") {
-    await session?.release();
-    port.postMessage({ type: "released" });
-    port.close();
-  }
+// One message at a time, in arrival order: a run's present cache exists before anything after it.
+let queue = Promise.resolve();
+port.on("message", (msg) => {
+  queue = queue.then(() => handle(session, msg));
 });

@@ -76,10 +76,14 @@ export class InferenceEngine {
       headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
     };
     const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
-    const decoder = await (options.worker ? WorkerDecoder : OnnxDecoder).load(join(bundleDir, file), shape, {
-      threads: options.threads,
-      spinWait: options.spinWait,
-    });
+    const decoder = await (options.worker === false ? OnnxDecoder : WorkerDecoder).load(
+      join(bundleDir, file),
+      shape,
+      {
+        threads: options.threads,
+        spinWait: options.spinWait,
+      },
+    );
     let metadata: Record<string, unknown> = {};
     try {
       metadata = JSON.parse(await readFile(join(bundleDir, "bundle.json"), "utf8"));

@@ -1,8 +1,10 @@
 /**
- * Batched key/value cache in the decoder's layout: per layer a key and a value tensor of
- * [batch, kvHeads, length, headDim], rows left-padded so every row's newest token is in the last column.
- * Rows are re-gathered (copied) only when the batch changes: a sequence joins or leaves.
+ * Batched key/value caches. The scheduler holds them as `CacheRef`s: a batch size and a length,
+ * wherever the floats live (this thread's `KvCache`, or the decoder worker's own store).
+ * Rows are left-padded so every row's newest token is in the last column, and re-gathered (copied)
+ * only when the batch changes: a sequence joins or leaves.
  */
+import { gatherTensors } from "./cache-layout.mjs";
 
 export interface KvShape {
   numLayers: number;
@@ -10,7 +12,37 @@ export interface KvShape {
   headDim: number;
 }
 
-export class KvCache {
+/** A batch cache as the scheduler sees it. */
+export interface CacheRef {
+  readonly batch: number;
+  /** Positions per row, padding included. */
+  readonly length: number;
+}
+
+/** Row `row` of `cache`, of which the last `keep` positions go into a gathered cache. */
+export interface GatherRow<C extends CacheRef> {
+  cache: C;
+  row: number;
+  keep: number;
+}
+
+/** Length of a gathered cache (default: the longest kept row); throws if a row cannot be kept. */
+export function gatheredLength<C extends CacheRef>(
+  rows: ReadonlyArray<GatherRow<C>>,
+  length?: number,
+): number {
+  const newLength = length ?? rows.reduce((m, r) => Math.max(m, r.keep), 0);
+  for (const { cache, row, keep } of rows) {
+    if (row < 0 || row >= cache.batch)
+      throw new Error(`row ${row} is outside a cache of ${cache.batch} rows`);
+    if (keep > cache.length || keep > newLength)
+      throw new Error(`cannot keep ${keep} positions (source ${cache.length}, target ${newLength})`);
+  }
+  return newLength;
+}
+
+/** A cache in this thread's memory: per layer a key and a value tensor of [batch, kvHeads, length, headDim]. */
+export class KvCache implements CacheRef {
   /** [k0, v0, k1, v1, ...], each batch * kvHeads * length * headDim floats. */
   readonly tensors: Float32Array[];
   readonly batch: number;
@@ -39,32 +71,28 @@ export class KvCache {
   }
 
   /**
-   * New cache whose row i holds the last `keep` positions of `rows[i]` (a row of some source cache),
-   * right-aligned and left-padded with zeros to `length` (default: the longest kept row).
-   * Used to merge freshly prefilled sequences in, split finished ones out, and drop all-padding columns.
+   * New cache whose row i holds the last `keep` positions of `rows[i]`, right-aligned and
+   * left-padded with zeros to `length` (default: the longest kept row). Used to merge freshly
+   * prefilled sequences in, split finished ones out, and drop all-padding columns.
    */
-  static gather(
-    shape: KvShape,
-    rows: ReadonlyArray<{ cache: KvCache; row: number; keep: number }>,
-    length?: number,
-  ): KvCache {
-    const newLength = length ?? rows.reduce((m, r) => Math.max(m, r.keep), 0);
-    const { kvHeads, headDim } = shape;
-    const tensors: Float32Array[] = [];
-    for (let t = 0; t < 2 * shape.numLayers; t++) {
-      const out = new Float32Array(rows.length * kvHeads * newLength * headDim);
-      rows.forEach(({ cache, row, keep }, dstRow) => {
-        if (keep > cache.length || keep > newLength)
-          throw new Error(`cannot keep ${keep} positions (source ${cache.length}, target ${newLength})`);
-        const src = cache.tensors[t]!;
-        for (let h = 0; h < kvHeads; h++) {
-          const srcStart = ((row * kvHeads + h) * cache.length + (cache.length - keep)) * headDim;
-          const dstStart = ((dstRow * kvHeads + h) * newLength + (newLength - keep)) * headDim;
-          out.set(src.subarray(srcStart, srcStart + keep * headDim), dstStart);
-        }
-      });
-      tensors.push(out);
-    }
-    return new KvCache(shape, rows.length, newLength, tensors);
+  static gather(shape: KvShape, rows: ReadonlyArray<GatherRow<KvCache>>, length?: number): KvCache {
+    const newLength = gatheredLength(rows, length);
+    return new KvCache(shape, rows.length, newLength, gatherTensors(shape, rows, newLength));
   }
+}
+
+/** Cache handling of a decoder whose caches live in this thread (OnnxDecoder, test fakes). */
+export abstract class InThreadCaches {
+  constructor(readonly shape: KvShape) {}
+
+  emptyCache(batch: number): KvCache {
+    return KvCache.empty(this.shape, batch);
+  }
+
+  gatherCache(rows: ReadonlyArray<GatherRow<KvCache>>, length?: number): KvCache {
+    return KvCache.gather(this.shape, rows, length);
+  }
+
+  /** Nothing to do: the garbage collector frees a cache nobody references. */
+  releaseCache(_cache: KvCache): void {}
 }

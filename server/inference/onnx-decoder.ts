@@ -1,24 +1,27 @@
 /** The decoder's onnxruntime session on the calling thread (model calls block it while they run). */
 import * as ort from "onnxruntime-node";
+import { pastFeeds, presentTensors } from "./cache-layout.mjs";
 import {
-  buildFeeds,
+  buildTokenFeeds,
   checkContract,
   type DecoderSessionOptions,
   type ForwardInput,
   type ForwardOutput,
-  type RawOutputs,
-  readOutputs,
+  lastPositionLogits,
+  type RawFeeds,
   sessionOptions,
 } from "./decoder-io";
-import type { KvShape } from "./kv-cache";
+import { InThreadCaches, KvCache, type KvShape } from "./kv-cache";
 
 export type { DecoderSessionOptions, ForwardInput, ForwardOutput } from "./decoder-io";
 
-export class OnnxDecoder {
+export class OnnxDecoder extends InThreadCaches {
   private constructor(
     private readonly session: ort.InferenceSession,
-    readonly shape: KvShape,
-  ) {}
+    shape: KvShape,
+  ) {
+    super(shape);
+  }
 
   static async load(
     modelPath: string,
@@ -35,17 +38,20 @@ export class OnnxDecoder {
     return new OnnxDecoder(session, shape);
   }
 
-  async forward(input: ForwardInput): Promise<ForwardOutput> {
+  async forward(input: ForwardInput<KvCache>): Promise<ForwardOutput<KvCache>> {
+    const { past, batch, seq } = input;
+    const raw: RawFeeds = {
+      ...buildTokenFeeds(input),
+      ...pastFeeds(past.tensors, [batch, this.shape.kvHeads, past.length, this.shape.headDim]),
+    };
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(buildFeeds(input, this.shape)))
-      feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const out = await this.session.run(feeds);
-    const raw: RawOutputs = {};
-    for (const [name, value] of Object.entries(out)) {
-      const t = value as ort.Tensor;
-      raw[name] = { data: t.data as Float32Array, dims: t.dims };
-    }
-    return readOutputs(raw, input, this.shape);
+    for (const [name, t] of Object.entries(raw)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    const out = (await this.session.run(feeds)) as Record<string, ort.Tensor & { data: Float32Array }>;
+    const present = presentTensors(out, this.shape.numLayers);
+    return {
+      ...lastPositionLogits(out.logits!),
+      present: new KvCache(this.shape, batch, past.length + seq, present),
+    };
   }
 
   async release(): Promise<void> {

@@ -1,33 +1,48 @@
 /**
- * The decoder's onnxruntime session in a worker thread: same interface as OnnxDecoder, but model
- * calls leave the main event loop free (HTTP keeps flowing while a prompt is read).
+ * The decoder's onnxruntime session in a worker thread, which also keeps the KV caches: the main
+ * thread holds `WorkerCache` ids, sends token feeds and gets logits back. Model calls leave the main
+ * event loop free, and the caches' large per-step allocations are collected in the worker's small
+ * heap instead of triggering full collections of the server's.
  */
 import { Worker } from "node:worker_threads";
 import {
-  buildFeeds,
+  buildTokenFeeds,
   checkContract,
   type DecoderSessionOptions,
   type ForwardInput,
   type ForwardOutput,
-  type RawOutputs,
-  readOutputs,
+  lastPositionLogits,
+  type RawOutput,
   sessionOptions,
 } from "./decoder-io";
-import type { KvShape } from "./kv-cache";
+import { type CacheRef, type GatherRow, gatheredLength, type KvShape } from "./kv-cache";
+
+/** A cache that lives in the worker, by id. */
+export class WorkerCache implements CacheRef {
+  constructor(
+    readonly id: number,
+    readonly batch: number,
+    readonly length: number,
+  ) {}
+}
 
 type WorkerMessage =
   | { type: "ready"; inputNames: string[]; outputNames: string[] }
   | { type: "load-error"; message: string }
-  | { type: "result"; id: number; outputs: RawOutputs }
+  | { type: "result"; id: number; logits: RawOutput }
+  | { type: "cache-count"; id: number; count: number }
   | { type: "error"; id: number; message: string }
   | { type: "released" };
 
+interface Waiter {
+  resolve: (value: RawOutput | number) => void;
+  reject: (err: Error) => void;
+}
+
 export class WorkerDecoder {
-  private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve: (o: RawOutputs) => void; reject: (e: Error) => void }
-  >();
+  private nextRequestId = 1;
+  private nextCacheId = 1;
+  private readonly pending = new Map<number, Waiter>();
   private released: Promise<void> | undefined;
 
   private constructor(
@@ -35,10 +50,11 @@ export class WorkerDecoder {
     readonly shape: KvShape,
   ) {
     worker.on("message", (msg: WorkerMessage) => {
-      if (msg.type !== "result" && msg.type !== "error") return;
+      if (msg.type !== "result" && msg.type !== "error" && msg.type !== "cache-count") return;
       const waiter = this.pending.get(msg.id);
       this.pending.delete(msg.id);
-      if (msg.type === "result") waiter?.resolve(msg.outputs);
+      if (msg.type === "result") waiter?.resolve(msg.logits);
+      else if (msg.type === "cache-count") waiter?.resolve(msg.count);
       else waiter?.reject(new Error(msg.message));
     });
     worker.on("error", (err) => this.failAll(err));
@@ -51,7 +67,7 @@ export class WorkerDecoder {
     options: DecoderSessionOptions = {},
   ): Promise<WorkerDecoder> {
     const worker = new Worker(new URL("./decoder-worker.mjs", import.meta.url), {
-      workerData: { modelPath, sessionOptions: sessionOptions(options) },
+      workerData: { modelPath, shape, sessionOptions: sessionOptions(options) },
     });
     const ready = await new Promise<WorkerMessage>((resolve, reject) => {
       worker.once("message", resolve);
@@ -68,16 +84,40 @@ export class WorkerDecoder {
     return new WorkerDecoder(worker, shape);
   }
 
-  async forward(input: ForwardInput): Promise<ForwardOutput> {
-    const feeds = buildFeeds(input, this.shape);
-    const id = this.nextId++;
-    const outputs = new Promise<RawOutputs>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    // The past cache is moved, not copied: the scheduler replaces it with the returned present.
-    const buffers = new Set<ArrayBuffer>();
-    for (const t of Object.values(feeds))
-      if (t.data.buffer.byteLength > 0) buffers.add(t.data.buffer as ArrayBuffer);
-    this.worker.postMessage({ type: "run", id, feeds }, [...buffers]);
-    return readOutputs(await outputs, input, this.shape);
+  emptyCache(batch: number): WorkerCache {
+    const cache = new WorkerCache(this.nextCacheId++, batch, 0);
+    this.worker.postMessage({ type: "empty", cacheId: cache.id, batch });
+    return cache;
+  }
+
+  gatherCache(rows: ReadonlyArray<GatherRow<WorkerCache>>, length?: number): WorkerCache {
+    const cache = new WorkerCache(this.nextCacheId++, rows.length, gatheredLength(rows, length));
+    this.worker.postMessage({
+      type: "gather",
+      cacheId: cache.id,
+      length: cache.length,
+      rows: rows.map(({ cache: source, row, keep }) => ({ cacheId: source.id, row, keep })),
+    });
+    return cache;
+  }
+
+  releaseCache(cache: WorkerCache): void {
+    this.worker.postMessage({ type: "release-cache", cacheId: cache.id });
+  }
+
+  async forward(input: ForwardInput<WorkerCache>): Promise<ForwardOutput<WorkerCache>> {
+    const feeds = buildTokenFeeds(input);
+    const present = new WorkerCache(this.nextCacheId++, input.batch, input.past.length + input.seq);
+    const logits = (await this.request(
+      { type: "run", feeds, pastId: input.past.id, presentId: present.id },
+      Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer),
+    )) as RawOutput;
+    return { ...lastPositionLogits(logits), present };
+  }
+
+  /** Caches the worker holds (a diagnostic: the scheduler should leave at most its own). */
+  async countCaches(): Promise<number> {
+    return (await this.request({ type: "count-caches" }, [])) as number;
   }
 
   release(): Promise<void> {
@@ -87,6 +127,15 @@ export class WorkerDecoder {
       await done;
     })();
     return this.released;
+  }
+
+  private request(message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<RawOutput | number> {
+    const id = this.nextRequestId++;
+    const reply = new Promise<RawOutput | number>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject }),
+    );
+    this.worker.postMessage({ ...message, id }, transfer);
+    return reply;
   }
 
   private failAll(err: Error): void {

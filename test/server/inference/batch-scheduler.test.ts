@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { BatchScheduler, type DecoderModel } from "../../../server/inference/batch-scheduler";
 import type { ForwardInput, ForwardOutput } from "../../../server/inference/decoder-io";
-import { KvCache } from "../../../server/inference/kv-cache";
+import { InThreadCaches, KvCache } from "../../../server/inference/kv-cache";
 import { GreedySampler } from "../../../server/inference/sampler";
 import { Sequence } from "../../../server/inference/sequence";
 
@@ -14,10 +14,12 @@ const STOP = 0;
 const shape = { numLayers: 1, kvHeads: 1, headDim: 1 };
 
 /** Layer "key" holds token ids, "value" holds 1 on real positions, 0 on padding. */
-class FakeDecoder implements DecoderModel {
-  readonly shape = shape;
+class FakeDecoder extends InThreadCaches implements DecoderModel<KvCache> {
   calls: Array<{ batch: number; seq: number }> = [];
-  async forward(input: ForwardInput): Promise<ForwardOutput> {
+  constructor() {
+    super(shape);
+  }
+  async forward(input: ForwardInput<KvCache>): Promise<ForwardOutput<KvCache>> {
     await new Promise((r) => setImmediate(r));
     const { batch, seq, past } = input;
     this.calls.push({ batch, seq });

@@ -1,13 +1,30 @@
-/** The worker-thread session gives exactly the in-thread results and keeps the event loop free. */
+/**
+ * onnxruntime in a worker thread that keeps the KV caches: exactly the in-thread results, a free
+ * event loop, and no cache left behind whichever way a sequence ends.
+ */
 import { describe, expect, it } from "vitest";
-import { InferenceEngine } from "../../../server/inference";
+import { type EngineOptions, InferenceEngine } from "../../../server/inference";
+import { loadTokenizerBundle } from "../../../server/inference/bundle";
+import { ChatFormat } from "../../../server/inference/prompt-builder";
+import { WorkerDecoder } from "../../../server/inference/worker-decoder";
 import { SUPPORT_PAIRS, tinyBundle } from "./fixtures";
 
-describe("InferenceEngine with onnxruntime in a worker thread", () => {
-  it("generates the same tokens, batched and alone, and releases the worker", async () => {
+async function workerEngine(bundleDir: string, options: EngineOptions) {
+  const bundle = await loadTokenizerBundle(bundleDir);
+  const config = bundle.config!;
+  const decoder = await WorkerDecoder.load(`${bundleDir}/model.onnx`, {
+    numLayers: config.num_hidden_layers,
+    kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
+    headDim: config.hidden_size / config.num_attention_heads,
+  });
+  return { decoder, engine: new InferenceEngine(new ChatFormat(bundle), decoder, options) };
+}
+
+describe("InferenceEngine with onnxruntime and the caches in a worker thread", () => {
+  it("generates the in-thread tokens, batched and alone, and keeps the event loop free", async () => {
     const bundleDir = await tinyBundle();
-    const inThread = await InferenceEngine.load(bundleDir);
-    const inWorker = await InferenceEngine.load(bundleDir, { worker: true });
+    const inThread = await InferenceEngine.load(bundleDir, { worker: false });
+    const inWorker = await InferenceEngine.load(bundleDir); // the default
     try {
       const prompts = SUPPORT_PAIRS.map(([q]) => inThread.format.encodeChat([{ role: "user", content: q }]));
       const request = (promptIds: number[]) => ({
@@ -32,6 +49,56 @@ describe("InferenceEngine with onnxruntime in a worker thread", () => {
     } finally {
       await inThread.dispose();
       await inWorker.dispose();
+    }
+  }, 300_000);
+
+  it("frees the caches of finished, cancelled and failed sequences", async () => {
+    // Prompts read 4 tokens at a time, so a cancellation can land while one is half read.
+    const { decoder, engine } = await workerEngine(await tinyBundle(), { prefillChunkTokens: 4 });
+    try {
+      const prompt = (i: number) =>
+        engine.format.encodeChat([{ role: "user", content: SUPPORT_PAIRS[i]![0] }]);
+      const cancel = new AbortController();
+      const long = { maxNewTokens: 400, temperature: 0, ignoreEos: true, signal: cancel.signal };
+      const first = engine.generateFromIds({
+        promptIds: prompt(0),
+        maxNewTokens: 40,
+        temperature: 0,
+        ignoreEos: true,
+      });
+      const others = [
+        engine.generateFromIds({ promptIds: prompt(1), maxNewTokens: 1 }), // ends on its first token
+        engine.generateFromIds({ promptIds: prompt(2), ...long }), // cancelled while its prompt is read
+        engine.generateFromIds({ promptIds: prompt(3), ...long }), // cancelled while waiting
+        engine.generateFromIds({ promptIds: prompt(4), maxNewTokens: 7, temperature: 0, ignoreEos: true }),
+      ];
+      // The first stream gets a token per step: its prefill's, one per chunk of prompt 1, then one
+      // during the first chunk of prompt 2.
+      const whilePrompt2IsRead = 2 + Math.ceil(prompt(1).length / 4);
+      let tokens = 0;
+      for await (const _ of first) if (++tokens === whilePrompt2IsRead) cancel.abort();
+      const results = await Promise.all([first, ...others].map((s) => s.result));
+      expect(results.map((r) => r.finishReason)).toEqual([
+        "length",
+        "length",
+        "cancelled",
+        "cancelled",
+        "length",
+      ]);
+      await engine.whenIdle();
+      // Only the scheduler's own (empty) batch cache is left.
+      expect(await decoder.countCaches()).toBe(1);
+
+      // A model call that fails (a token id outside the vocabulary) frees its caches too.
+      const outOfVocabulary = engine.generateFromIds({
+        promptIds: [...prompt(0), 10_000_000],
+        maxNewTokens: 3,
+      });
+      await expect(outOfVocabulary.result).rejects.toThrow(/indices|out of|bounds/i);
+      await engine.whenIdle();
+      expect(await decoder.countCaches()).toBe(1);
+    } finally {
+      await engine.dispose();
     }
   }, 300_000);
 });

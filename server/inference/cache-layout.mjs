@@ -1,0 +1,48 @@
+// The KV cache's tensor layout, in plain JS because the decoder worker (also plain JS, so it runs
+// unchanged under node, tsx, vitest and Next) keeps its caches with exactly the code the main
+// thread uses. Types: cache-layout.d.mts.
+//
+// Per layer a key and a value tensor of [batch, kvHeads, length, headDim] floats, stored in one list
+// [k0, v0, k1, v1, ...]. Rows are left-padded so every row's newest token is in the last column.
+
+/** The decoder's past inputs for `tensors` of `dims` = [batch, kvHeads, length, headDim]. */
+export function pastFeeds(tensors, dims) {
+  const feeds = {};
+  for (let l = 0; l < tensors.length / 2; l++) {
+    feeds[`past_key_values.${l}.key`] = { type: "float32", data: tensors[2 * l], dims };
+    feeds[`past_key_values.${l}.value`] = { type: "float32", data: tensors[2 * l + 1], dims };
+  }
+  return feeds;
+}
+
+/** The decoder's present outputs for `numLayers` layers, in cache order. */
+export function presentTensors(outputs, numLayers) {
+  const tensors = [];
+  for (let l = 0; l < numLayers; l++)
+    tensors.push(outputs[`present.${l}.key`].data, outputs[`present.${l}.value`].data);
+  return tensors;
+}
+
+/**
+ * Tensors whose row i holds the last `keep` positions of `rows[i]` (a row of some source cache),
+ * right-aligned and left-padded with zeros to `length`.
+ */
+export function gatherTensors(shape, rows, length) {
+  const { kvHeads, headDim } = shape;
+  const tensors = [];
+  for (let t = 0; t < 2 * shape.numLayers; t++) {
+    const out = new Float32Array(rows.length * kvHeads * length * headDim);
+    rows.forEach(({ cache, row, keep }, dstRow) => {
+      if (keep > cache.length || keep > length)
+        throw new Error(`cannot keep ${keep} positions (source ${cache.length}, target ${length})`);
+      const src = cache.tensors[t];
+      for (let h = 0; h < kvHeads; h++) {
+        const srcStart = ((row * kvHeads + h) * cache.length + (cache.length - keep)) * headDim;
+        const dstStart = ((dstRow * kvHeads + h) * length + (length - keep)) * headDim;
+        out.set(src.subarray(srcStart, srcStart + keep * headDim), dstStart);
+      }
+    });
+    tensors.push(out);
+  }
+  return tensors;
+}
