@@ -20,6 +20,15 @@ const envSchema = z.object({
   TUNEDESK_HUB_URL: z.url({ error: "TUNEDESK_HUB_URL must be a URL" }).default("https://huggingface.co"),
   HF_TOKEN: z.string().min(1).optional(),
   TUNEDESK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  TUNEDESK_SERVE_THREADS: z.coerce
+    .number({ error: "TUNEDESK_SERVE_THREADS must be a number of CPU threads" })
+    .int()
+    .min(1)
+    .max(256)
+    .default(2),
+  TUNEDESK_SERVE_PRECISION: z
+    .enum(["fp32", "int8"], { error: "TUNEDESK_SERVE_PRECISION must be fp32 or int8" })
+    .default("fp32"),
 });
 
 export type Env = z.infer<typeof envSchema>;

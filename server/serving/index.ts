@@ -5,9 +5,12 @@
  * the process that promotes calls `reloadServingModel(db)` to swap at once.
  */
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Db } from "@/db/client";
 import { findProductionModel } from "@/db/queries/models";
 import type { Model } from "@/db/schema";
+import { type Env, env } from "@/server/env";
 import { type EngineOptions, ModelManager } from "@/server/inference";
 
 /** A bundle that failed to load is retried after this long (it may be fixed on disk meanwhile). */
@@ -32,11 +35,20 @@ interface ServingState {
 const globalKey = Symbol.for("tunedesk.serving");
 type GlobalWithServing = typeof globalThis & { [globalKey]?: ServingState };
 
-let engineOptions: EngineOptions = { threads: 2 };
-
-/** Engine settings for the next load (tests use fewer threads; call before the first request). */
-export function configureServing(options: EngineOptions): void {
-  engineOptions = options;
+/**
+ * Engine settings for a bundle, from the environment's serving settings. int8 needs the bundle's
+ * model.int8.onnx (exported when the run asked for it); a bundle without one is served in fp32.
+ */
+export function servingEngineOptions(
+  bundlePath: string,
+  settings: Pick<Env, "TUNEDESK_SERVE_THREADS" | "TUNEDESK_SERVE_PRECISION">,
+): EngineOptions {
+  const threads = settings.TUNEDESK_SERVE_THREADS;
+  if (settings.TUNEDESK_SERVE_PRECISION === "int8" && !existsSync(join(bundlePath, "model.int8.onnx"))) {
+    console.warn(`[serving] ${bundlePath} has no model.int8.onnx: serving it in fp32`);
+    return { threads, precision: "fp32" };
+  }
+  return { threads, precision: settings.TUNEDESK_SERVE_PRECISION };
 }
 
 function state(): ServingState {
@@ -60,7 +72,7 @@ function currentStatus(s: ServingState): ServingStatus {
 function startLoad(s: ServingState, model: Model): Promise<void> {
   if (s.pending?.model.id === model.id) return s.pending.done;
   const done = s.manager
-    .load(model.bundlePath, engineOptions)
+    .load(model.bundlePath, servingEngineOptions(model.bundlePath, env()))
     .then(() => {
       s.loaded = model;
       s.failure = undefined;

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { models } from "@/db/schema";
-import { getServingModel, reloadServingModel, servingModelFor } from "@/server/serving";
+import { getServingModel, reloadServingModel, servingEngineOptions, servingModelFor } from "@/server/serving";
 import { describeEachDatabase } from "../helpers/db";
+import { tinyBundle } from "./inference/fixtures";
 import { insertModel, servingBundle } from "./serving-fixtures";
 
 describeEachDatabase("serving model", (useDb) => {
@@ -56,4 +57,18 @@ describeEachDatabase("serving model", (useDb) => {
     expect(await reloadServingModel(db)).toEqual({ state: "none" });
     expect(getServingModel().manager.active).toBeUndefined();
   });
+});
+
+describe("serving settings", () => {
+  it("serves int8 when asked and the bundle has it, fp32 otherwise", async () => {
+    const withInt8 = await tinyBundle();
+    const fp32Only = await servingBundle();
+    const int8 = { TUNEDESK_SERVE_THREADS: 3, TUNEDESK_SERVE_PRECISION: "int8" } as const;
+    expect(servingEngineOptions(withInt8, int8)).toEqual({ threads: 3, precision: "int8" });
+    expect(servingEngineOptions(fp32Only, int8)).toEqual({ threads: 3, precision: "fp32" });
+    expect(servingEngineOptions(withInt8, { ...int8, TUNEDESK_SERVE_PRECISION: "fp32" })).toEqual({
+      threads: 3,
+      precision: "fp32",
+    });
+  }, 300_000);
 });
