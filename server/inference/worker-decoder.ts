@@ -44,6 +44,9 @@ export class WorkerDecoder {
   private nextCacheId = 1;
   private readonly pending = new Map<number, Waiter>();
   private released: Promise<void> | undefined;
+  /** Set once the worker failed or exited: later calls fail at once instead of waiting forever. */
+  private failure: Error | undefined;
+  private readonly exited: Promise<void>;
 
   private constructor(
     private readonly worker: Worker,
@@ -58,7 +61,12 @@ export class WorkerDecoder {
       else waiter?.reject(new Error(msg.message));
     });
     worker.on("error", (err) => this.failAll(err));
-    worker.on("exit", () => this.failAll(new Error("decoder worker exited")));
+    this.exited = new Promise((resolve) =>
+      worker.once("exit", () => {
+        this.failAll(new Error("decoder worker exited"));
+        resolve();
+      }),
+    );
   }
 
   static async load(
@@ -122,14 +130,14 @@ export class WorkerDecoder {
 
   release(): Promise<void> {
     this.released ??= (async () => {
-      const done = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-      this.worker.postMessage({ type: "release" });
-      await done;
+      if (!this.failure) this.worker.postMessage({ type: "release" });
+      await this.exited;
     })();
     return this.released;
   }
 
   private request(message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<RawOutput | number> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextRequestId++;
     const reply = new Promise<RawOutput | number>((resolve, reject) =>
       this.pending.set(id, { resolve, reject }),
@@ -139,6 +147,7 @@ export class WorkerDecoder {
   }
 
   private failAll(err: Error): void {
+    this.failure ??= err;
     for (const waiter of this.pending.values()) waiter.reject(err);
     this.pending.clear();
   }

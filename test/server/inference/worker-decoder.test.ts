@@ -101,4 +101,17 @@ describe("InferenceEngine with onnxruntime and the caches in a worker thread", (
       await engine.dispose();
     }
   }, 300_000);
+
+  it("fails running and later generations when the worker dies, instead of hanging", async () => {
+    const { decoder, engine } = await workerEngine(await tinyBundle(), {});
+    const prompt = engine.format.encodeChat([{ role: "user", content: SUPPORT_PAIRS[0]![0] }]);
+    const running = engine.generateFromIds({ promptIds: prompt, maxNewTokens: 400, ignoreEos: true });
+    for await (const _ of running) break; // it is decoding now
+    const stillRunning = engine.generateFromIds({ promptIds: prompt, maxNewTokens: 400, ignoreEos: true });
+    await decoder["worker"].terminate();
+    await expect(stillRunning.result).rejects.toThrow(/decoder worker exited/);
+    const later = engine.generateFromIds({ promptIds: prompt, maxNewTokens: 5 });
+    await expect(later.result).rejects.toThrow(/decoder worker exited/);
+    await engine.dispose(); // resolves although the worker is gone
+  }, 300_000);
 });
