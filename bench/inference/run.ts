@@ -1,11 +1,12 @@
 /**
  * Inference benchmark (npm run bench:inference): our engine vs transformers.js on the same
- * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads.
+ * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads, with a bare
+ * onnxruntime loop (onnxruntime-side.ts) as this host's reference.
  *
  *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin] [--in-thread]
  *                                 [--decode-tokens N] [--stream-tokens N] [--out FILE]
  *
- * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The two sides are
+ * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The sides are
  * measured alternately (same machine conditions); each figure is the best of --repeats runs, which
  * on a shared machine is the closest estimate of the uncontended speed (medians are in the JSON).
  */
@@ -17,6 +18,7 @@ import { ChatFormat } from "../../server/inference/prompt-builder";
 import { ensureBenchBundle } from "./build-bundle";
 import { openEngine } from "./engine-side";
 import { concurrent, decodeRate, median, type Runner, ttft } from "./measure";
+import { openOnnxruntime } from "./onnxruntime-side";
 import { openTransformers } from "./transformers-side";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,6 +80,7 @@ async function main() {
         worker: !flag("--in-thread"),
       }),
     ];
+    runners.push(await openOnnxruntime(bundleDir, precision, promptIds, threads, flag("--spin")));
     if (!flag("--no-transformers")) {
       runners.push(
         await openTransformers(
@@ -143,6 +146,11 @@ async function main() {
       `${(best(fp32.steady[n8]!) / best(fp32.steady[1]!)).toFixed(2)} steady decode (fp32); ` +
       `${(best(int8.aggregate[n8]!) / best(int8.aggregate[1]!)).toFixed(2)} / ` +
       `${(best(int8.steady[n8]!) / best(int8.steady[1]!)).toFixed(2)} (int8) (target >= 3)`,
+  );
+  const share = (p: "fp32" | "int8") =>
+    `${((100 * best(samples[`ours ${p}`]!.decodeTps)) / best(samples[`onnxruntime alone ${p}`]!.decodeTps)).toFixed(0)}%`;
+  console.log(
+    `batch-1 decode against onnxruntime alone on this host: fp32 ${share("fp32")}, int8 ${share("int8")}`,
   );
   const summary = Object.fromEntries(
     Object.entries(samples).map(([name, s]) => [
