@@ -1,0 +1,44 @@
+/**
+ * Evaluation answers most questions batched: the answers must be exactly those a customer gets
+ * alone, in question order, and the latency figure must come from questions answered alone.
+ */
+import { beforeAll, expect, it } from "vitest";
+import { answerCustomer } from "@/server/assistant/answer";
+import { InferenceEngine } from "@/server/inference";
+import { evaluateBundle, LATENCY_SAMPLES } from "@/server/training/evaluation";
+import { createTestDatabase } from "../helpers/db";
+import { SUPPORT_PAIRS, tinyBundle } from "./inference/fixtures";
+
+let bundle: string;
+beforeAll(async () => {
+  bundle = await tinyBundle();
+}, 300_000);
+
+it("answers batched questions exactly as alone, in order, and times only the lone ones", async () => {
+  const { database, drop } = await createTestDatabase("pglite");
+  try {
+    const questions = [...SUPPORT_PAIRS, ...SUPPORT_PAIRS.map(([q, a]) => [q.toLowerCase(), a] as const)].map(
+      ([question, reference], i) => ({ pairId: `pair-${i}`, question, reference }),
+    );
+    expect(questions.length).toBeGreaterThan(LATENCY_SAMPLES + 8);
+
+    const engine = await InferenceEngine.load(bundle);
+    const alone: string[] = [];
+    try {
+      for (const q of questions) {
+        const { stream } = await answerCustomer({ db: database.db, model: engine, question: q.question });
+        alone.push((await stream.result).text.trim());
+      }
+    } finally {
+      await engine.dispose();
+    }
+    expect(new Set(alone).size).toBeGreaterThan(4); // the questions get different answers
+
+    const { held } = await evaluateBundle(database.db, bundle, { held: questions });
+    expect(held.answers).toEqual(alone);
+    expect(held.scores.questions).toBe(questions.length);
+    expect(held.scores.meanLatencyMs).toBeGreaterThan(0);
+  } finally {
+    await drop();
+  }
+}, 300_000);
