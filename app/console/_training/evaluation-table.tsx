@@ -20,7 +20,8 @@ const columns: { key: keyof ModelScores; label: string; title: string; show: (v:
   {
     key: "meanLatencyMs",
     label: "Latency",
-    title: "Mean time to a full answer",
+    title:
+      "Mean time to a full answer for a customer asking alone (the first 3 questions, answered one at a time)",
     show: (v) => `${formatCount(v)} ms`,
   },
 ];
