@@ -56,7 +56,7 @@ export class InferenceEngine {
 
   constructor(
     readonly format: ChatFormat,
-    private readonly model: DecoderModel & { release?: () => Promise<void> },
+    private readonly model: DecoderModel & { release?: () => Promise<void>; readonly failure?: Error },
     options: EngineOptions = {},
     /** bundle.json contents when loaded from a bundle directory. */
     readonly metadata: Record<string, unknown> = {},
@@ -91,6 +91,11 @@ export class InferenceEngine {
       // Base models and hand-made test bundles have no bundle.json.
     }
     return new InferenceEngine(new ChatFormat(bundle), decoder, options, metadata);
+  }
+
+  /** Why this engine can no longer generate (its decoder worker died), if it cannot; load it anew. */
+  get failure(): Error | undefined {
+    return this.model.failure;
   }
 
   /** Sequences waiting or generating on this engine. */

@@ -44,8 +44,7 @@ export class WorkerDecoder {
   private nextCacheId = 1;
   private readonly pending = new Map<number, Waiter>();
   private released: Promise<void> | undefined;
-  /** Set once the worker failed or exited: later calls fail at once instead of waiting forever. */
-  private failure: Error | undefined;
+  private failed: Error | undefined;
   private readonly exited: Promise<void>;
 
   private constructor(
@@ -92,6 +91,11 @@ export class WorkerDecoder {
     return new WorkerDecoder(worker, shape);
   }
 
+  /** Set once the worker failed or exited: later calls fail at once instead of waiting forever. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
   emptyCache(batch: number): WorkerCache {
     const cache = new WorkerCache(this.nextCacheId++, batch, 0);
     this.worker.postMessage({ type: "empty", cacheId: cache.id, batch });
@@ -130,14 +134,14 @@ export class WorkerDecoder {
 
   release(): Promise<void> {
     this.released ??= (async () => {
-      if (!this.failure) this.worker.postMessage({ type: "release" });
+      if (!this.failed) this.worker.postMessage({ type: "release" });
       await this.exited;
     })();
     return this.released;
   }
 
   private request(message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<RawOutput | number> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failed) return Promise.reject(this.failed);
     const id = this.nextRequestId++;
     const reply = new Promise<RawOutput | number>((resolve, reject) =>
       this.pending.set(id, { resolve, reject }),
@@ -147,7 +151,7 @@ export class WorkerDecoder {
   }
 
   private failAll(err: Error): void {
-    this.failure ??= err;
+    this.failed ??= err;
     for (const waiter of this.pending.values()) waiter.reject(err);
     this.pending.clear();
   }

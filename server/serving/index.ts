@@ -131,6 +131,12 @@ export async function servingModelFor(db: Db): Promise<{ manager: ModelManager; 
     if (s.loaded) await unload(s);
     return { manager: s.manager, status: { state: "none" } };
   }
+  // A served engine whose decoder worker died answers nothing more: load its bundle anew.
+  const deadEngine = s.manager.active?.engine.failure;
+  if (deadEngine && s.loaded && !s.pending) {
+    console.error(`[serving] model ${s.loaded.name} stopped (${deadEngine.message}); loading it again`);
+    s.loaded = undefined;
+  }
   const current = s.loaded?.id === production.id && s.loaded.bundlePath === production.bundlePath;
   if (!current) {
     const recentFailure =
@@ -141,6 +147,7 @@ export async function servingModelFor(db: Db): Promise<{ manager: ModelManager; 
       if (!s.manager.active) await loading;
     }
   }
+  if (s.manager.active?.engine.failure && s.pending) await s.pending.done;
   if (s.manager.active) return { manager: s.manager, status: currentStatus(s) };
   return { manager: s.manager, status: statusAfterLoad(s, production) };
 }

@@ -51,6 +51,29 @@ describeEachDatabase("serving model", (useDb) => {
     expect(served.status).toMatchObject({ state: "ready", model: { id: second.id } });
   });
 
+  it("loads the model again when its decoder worker died, and answers with the new engine", async () => {
+    const db = useDb().db;
+    await db.update(models).set({ status: "retired" }).where(eq(models.status, "production"));
+    const third = await insertModel(db, bundle, { name: "third" });
+    expect(await reloadServingModel(db)).toMatchObject({ state: "ready", model: { id: third.id } });
+    const dead = getServingModel().manager.active!.engine;
+    // The engine's decoder is its worker (private): kill it as a crash would.
+    await (
+      dead as unknown as { model: { worker: { terminate(): Promise<number> } } }
+    ).model.worker.terminate();
+    expect(dead.failure?.message).toMatch(/decoder worker exited/);
+
+    const { manager, status } = await servingModelFor(db);
+    expect(status).toMatchObject({ state: "ready", model: { id: third.id } });
+    expect(manager.active?.engine).not.toBe(dead);
+    const result = await manager.complete({
+      messages: [{ role: "user", content: "Hello" }],
+      maxNewTokens: 4,
+      temperature: 0,
+    });
+    expect(result.completionTokens).toBeGreaterThan(0);
+  });
+
   it("stops serving when no model is in production any more", async () => {
     const db = useDb().db;
     await db.update(models).set({ status: "retired" });
