@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { kvShapeOf } from "../../server/inference/bundle";
 import { sessionOptions } from "../../server/inference/decoder-io";
 import type { Runner, StreamTiming } from "./measure";
 
@@ -17,10 +18,11 @@ export async function openOnnxruntime(
   threads: number,
   spinWait = false,
 ): Promise<Runner> {
-  const config = JSON.parse(await readFile(join(bundleDir, "config.json"), "utf8"));
-  const layers: number = config.num_hidden_layers;
-  const kvHeads: number = config.num_key_value_heads ?? config.num_attention_heads;
-  const headDim: number = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const {
+    numLayers: layers,
+    kvHeads,
+    headDim,
+  } = kvShapeOf(JSON.parse(await readFile(join(bundleDir, "config.json"), "utf8")));
   const file = precision === "int8" ? "model.int8.onnx" : "model.onnx";
   const session = await ort.InferenceSession.create(
     join(bundleDir, file),

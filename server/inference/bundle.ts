@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
+import type { KvShape } from "./kv-cache";
 
 /** The HF config.json fields the engine needs (Llama family). */
 export interface ModelConfig {
@@ -17,6 +18,15 @@ export interface ModelConfig {
   vocab_size: number;
   max_position_embeddings?: number;
   [key: string]: unknown;
+}
+
+/** The decoder's KV cache shape for a config (head_dim when given, else hidden_size / heads). */
+export function kvShapeOf(config: ModelConfig): KvShape {
+  return {
+    numLayers: config.num_hidden_layers,
+    kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
+    headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+  };
 }
 
 /** generation_config.json; every field optional. */

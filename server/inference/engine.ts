@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BatchScheduler, type DecoderModel } from "./batch-scheduler";
-import { loadTokenizerBundle } from "./bundle";
+import { kvShapeOf, loadTokenizerBundle } from "./bundle";
 import { buildLogitsProcessors } from "./logits-processors";
 import { OnnxDecoder } from "./onnx-decoder";
 import { ChatFormat } from "./prompt-builder";
@@ -70,11 +70,7 @@ export class InferenceEngine {
     const bundle = await loadTokenizerBundle(bundleDir);
     const config = bundle.config;
     if (!config) throw new Error(`${bundleDir} has no config.json`);
-    const shape = {
-      numLayers: config.num_hidden_layers,
-      kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
-      headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
-    };
+    const shape = kvShapeOf(config);
     const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
     const decoder = await (options.worker === false ? OnnxDecoder : WorkerDecoder).load(
       join(bundleDir, file),

@@ -4,19 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { type EngineOptions, InferenceEngine } from "../../../server/inference";
-import { loadTokenizerBundle } from "../../../server/inference/bundle";
+import { kvShapeOf, loadTokenizerBundle } from "../../../server/inference/bundle";
 import { ChatFormat } from "../../../server/inference/prompt-builder";
 import { WorkerDecoder } from "../../../server/inference/worker-decoder";
 import { SUPPORT_PAIRS, tinyBundle } from "./fixtures";
 
 async function workerEngine(bundleDir: string, options: EngineOptions) {
   const bundle = await loadTokenizerBundle(bundleDir);
-  const config = bundle.config!;
-  const decoder = await WorkerDecoder.load(`${bundleDir}/model.onnx`, {
-    numLayers: config.num_hidden_layers,
-    kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
-    headDim: config.hidden_size / config.num_attention_heads,
-  });
+  const decoder = await WorkerDecoder.load(`${bundleDir}/model.onnx`, kvShapeOf(bundle.config!));
   return { decoder, engine: new InferenceEngine(new ChatFormat(bundle), decoder, options) };
 }
 
