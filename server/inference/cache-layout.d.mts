@@ -5,6 +5,8 @@ export interface HostCache {
   readonly tensors: ReadonlyArray<Float32Array>;
 }
 
+export function emptyTensors(numLayers: number): Float32Array[];
+
 export function pastFeeds(
   tensors: ReadonlyArray<Float32Array>,
   dims: number[],

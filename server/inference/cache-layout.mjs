@@ -5,6 +5,11 @@
 // Per layer a key and a value tensor of [batch, kvHeads, length, headDim] floats, stored in one list
 // [k0, v0, k1, v1, ...]. Rows are left-padded so every row's newest token is in the last column.
 
+/** The tensors of a cache with no positions yet (any batch size). */
+export function emptyTensors(numLayers) {
+  return Array.from({ length: 2 * numLayers }, () => new Float32Array(0));
+}
+
 /** The decoder's past inputs for `tensors` of `dims` = [batch, kvHeads, length, headDim]. */
 export function pastFeeds(tensors, dims) {
   const feeds = {};

@@ -4,7 +4,7 @@
 // never cross threads and their garbage is collected in this small heap, not the server's.
 import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { gatherTensors, pastFeeds, presentTensors } from "./cache-layout.mjs";
+import { emptyTensors, gatherTensors, pastFeeds, presentTensors } from "./cache-layout.mjs";
 
 const port = parentPort;
 const { shape } = workerData;
@@ -19,11 +19,7 @@ function cacheById(id) {
 }
 
 function emptyCache(batch) {
-  return {
-    batch,
-    length: 0,
-    tensors: Array.from({ length: 2 * shape.numLayers }, () => new Float32Array(0)),
-  };
+  return { batch, length: 0, tensors: emptyTensors(shape.numLayers) };
 }
 
 function gather(rows, length) {

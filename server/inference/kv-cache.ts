@@ -4,7 +4,7 @@
  * Rows are left-padded so every row's newest token is in the last column, and re-gathered (copied)
  * only when the batch changes: a sequence joins or leaves.
  */
-import { gatherTensors } from "./cache-layout.mjs";
+import { emptyTensors, gatherTensors } from "./cache-layout.mjs";
 
 export interface KvShape {
   numLayers: number;
@@ -62,12 +62,7 @@ export class KvCache implements CacheRef {
   }
 
   static empty(shape: KvShape, batch: number): KvCache {
-    return new KvCache(
-      shape,
-      batch,
-      0,
-      Array.from({ length: 2 * shape.numLayers }, () => new Float32Array(0)),
-    );
+    return new KvCache(shape, batch, 0, emptyTensors(shape.numLayers));
   }
 
   /**
