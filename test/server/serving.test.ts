@@ -57,10 +57,9 @@ describeEachDatabase("serving model", (useDb) => {
     const third = await insertModel(db, bundle, { name: "third" });
     expect(await reloadServingModel(db)).toMatchObject({ state: "ready", model: { id: third.id } });
     const dead = getServingModel().manager.active!.engine;
-    // The engine's decoder is its worker (private): kill it as a crash would.
-    await (
-      dead as unknown as { model: { worker: { terminate(): Promise<number> } } }
-    ).model.worker.terminate();
+    // The engine's decoder (private) stops its worker, as a crash would. Not worker.terminate():
+    // during a model call that aborts the whole process in onnxruntime-node.
+    await (dead as unknown as { model: { release(): Promise<void> } }).model.release();
     expect(dead.failure?.message).toMatch(/decoder worker exited/);
 
     const { manager, status } = await servingModelFor(db);
