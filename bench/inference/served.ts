@@ -80,7 +80,8 @@ async function measure(name: string, ask: Ask, tokens: number, concurrency: numb
 
 async function main() {
   const threads = Number(option("--threads", "2"));
-  const precision = option("--precision", "fp32") as "fp32" | "int8";
+  const precision = option("--precision", "fp32");
+  if (precision !== "fp32" && precision !== "int8") throw new Error("--precision must be fp32 or int8");
   const repeats = Number(option("--repeats", "2"));
   const tokens = Number(option("--tokens", "96"));
   const concurrency = [1, 4, 8];
@@ -170,6 +171,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

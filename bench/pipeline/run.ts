@@ -94,4 +94,7 @@ async function main() {
   console.table(rows);
 }
 
-void main();
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
