@@ -1,4 +1,4 @@
-"""CLI: python3 -m trainer {train,init-base,export,generate} (contracts in trainer/README.md)."""
+"""CLI: python3 -m trainer {train,init-base,export,generate,retriever-*} (contracts in trainer/README.md)."""
 
 import argparse
 import json
@@ -26,6 +26,8 @@ def _thread_defaults(argv: list) -> None:
             pass
     # Matrices of models narrower than 256 are too small to split: a second thread only syncs.
     omp, blas = ("2", "1") if bf16 else ("1", "2" if hidden == 0 or hidden >= 256 else "1")
+    if argv and argv[0].startswith("retriever-"):
+        omp, blas = "2", "1"  # sparse embedding updates run on OpenMP, not BLAS
     os.environ.setdefault("OMP_NUM_THREADS", omp)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", blas)
     # Spinning OpenMP workers collapse throughput (10x measured) when other processes share the cores.
@@ -61,12 +63,19 @@ def main(argv=None) -> int:
     p.add_argument("--input-ids-json", required=True)
     p.add_argument("--max-new-tokens", type=int, default=16)
     p.add_argument("--stop-at-eos", action="store_true")
+    from .retriever.cli import add_commands as add_retriever_commands
+
+    add_retriever_commands(sub)
     args = ap.parse_args(argv)
 
     from .errors import TrainerError
 
     try:
-        if args.cmd == "train":
+        from .retriever.cli import run as run_retriever_command
+
+        if run_retriever_command(args):
+            pass
+        elif args.cmd == "train":
             from .config import load_run_config
 
             cfg = load_run_config(args.config)  # validated before torch loads: bad jobs fail fast

@@ -142,9 +142,17 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
               ]);
           } else if (event.type === "delta") {
             update(botKey, (l) => ({ ...l, content: l.content + event.text }));
+          } else if (event.type === "replace") {
+            update(botKey, (l) => ({ ...l, content: event.text }));
           } else if (event.type === "done") {
             const state = event.finishReason === "cancelled" ? "cancelled" : "complete";
-            update(botKey, (l) => ({ ...l, content: event.content, state, streaming: false }));
+            update(botKey, (l) => ({
+              ...l,
+              content: event.content,
+              state,
+              streaming: false,
+              grounding: event.grounding,
+            }));
           } else if (event.type === "unavailable") {
             setLines((all) => [
               ...all,
@@ -244,6 +252,16 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
               {line.state === "cancelled" && <span className="chat-meta"> (stopped)</span>}
               {line.state === "failed" && <span className="chat-meta"> (not finished)</span>}
             </div>
+            {line.role === "assistant" && line.grounding === "decline" && !line.streaming && !escalated && (
+              <button
+                type="button"
+                className="secondary chat-escalate-offer"
+                data-testid="decline-escalate"
+                onClick={() => setShowEscalate(true)}
+              >
+                Talk to a person
+              </button>
+            )}
             {line.role === "assistant" && line.id && !line.streaming && line.content && (
               <MessageFeedback
                 line={line}

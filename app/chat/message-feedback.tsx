@@ -16,6 +16,8 @@ export type ChatLine = {
   rating?: FeedbackRating | null;
   reason?: FeedbackReason | null;
   correction?: string | null;
+  /** How the bot grounded an answer: a decline offers the customer a person. */
+  grounding?: "answer" | "clarify" | "decline" | null;
 };
 
 const reasons: { value: FeedbackReason; label: string }[] = [

@@ -14,6 +14,7 @@ import { openDatabase } from "@/db/client";
 import { createPair } from "@/db/queries/knowledge";
 import { retrieveApprovedPairs } from "@/db/queries/retrieval";
 import { answerCustomer } from "@/server/assistant/answer";
+import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { rougeL, tokenF1 } from "@/server/training/answer-metrics";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
@@ -65,6 +66,7 @@ async function main() {
   );
 
   const engine = await InferenceEngine.load(path.join(dataDir, "models", run.id), { threads: 2 });
+  const retriever = await Retriever.forBundle(path.join(dataDir, "models", run.id));
   const rows: { kind: string; f1: number; rouge: number; hit: boolean }[] = [];
   for (const [key, asks] of Object.entries(paraphrases)) {
     if (key.startsWith("_")) continue;
@@ -75,7 +77,7 @@ async function main() {
       ...(asks as string[]).map((a) => ["reworded", a]),
     ] as const) {
       const top = await retrieveApprovedPairs(db, question, 1);
-      const { stream } = await answerCustomer({ db, model: engine, question });
+      const { stream } = await answerCustomer({ db, model: engine, retriever, question });
       const answer = (await stream.result).text.trim();
       rows.push({
         kind,

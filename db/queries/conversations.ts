@@ -5,6 +5,7 @@ import {
   type ConversationStatus,
   conversations,
   type Message,
+  type MessageGrounding,
   type MessageRole,
   type MessageState,
   messages,
@@ -61,6 +62,8 @@ export async function insertMessage(
     modelId?: string | null;
     authorId?: string | null;
     retrievedPairIds?: string[];
+    grounding?: MessageGrounding;
+    groundingScore?: number;
   },
 ): Promise<Message> {
   const [row] = await db.insert(messages).values(input).returning();

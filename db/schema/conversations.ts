@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { knowledgePairs } from "./knowledge";
 import { models } from "./models";
 import { users } from "./users";
@@ -48,6 +58,10 @@ export const messageStates = ["complete", "generating", "cancelled", "failed"] a
 export type MessageState = (typeof messageStates)[number];
 export const messageState = pgEnum("message_state", messageStates);
 
+export const messageGroundings = ["answer", "clarify", "decline"] as const;
+export type MessageGrounding = (typeof messageGroundings)[number];
+export const messageGrounding = pgEnum("message_grounding", messageGroundings);
+
 export const messages = pgTable(
   "messages",
   {
@@ -67,6 +81,10 @@ export const messages = pgTable(
     completionTokens: integer("completion_tokens"),
     /** Approved pairs put in the prompt for this answer (retrieval), for the reviewer. */
     retrievedPairIds: uuid("retrieved_pair_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    /** The grounding decision for an assistant message: answer, clarify or decline. */
+    grounding: messageGrounding("grounding"),
+    /** The best pair's retrieval score when the decision was taken. */
+    groundingScore: real("grounding_score"),
     createdAt: timestamp("created_at", ms).notNull().defaultNow(),
   },
   (t) => [

@@ -13,9 +13,10 @@ import {
 } from "@/db/queries/conversations";
 import { listFeedbackForConversation, openEscalationItem, saveFeedback } from "@/db/queries/feedback";
 import type { Conversation, FeedbackRating, FeedbackReason, Message } from "@/db/schema";
-import { answerCustomer } from "@/server/assistant/answer";
-import type { ChatMessage, GenerationStream } from "@/server/inference";
+import { answerCustomer, type CustomerAnswer } from "@/server/assistant/answer";
+import type { ChatMessage } from "@/server/inference";
 import { servingModelFor } from "@/server/serving";
+import { retrieverFor } from "@/server/serving/retriever";
 import { UserFacingError } from "@/server/users/errors";
 import { type ChatLimits, checkMessageRate, checkMessageText, DEFAULT_CHAT_LIMITS } from "./limits";
 
@@ -27,7 +28,15 @@ const FAILED_MESSAGE = "Sorry, something went wrong while answering. Please try 
 export type ChatEvent =
   | { type: "start"; conversationId: string; userMessageId: string; assistantMessageId: string | null }
   | { type: "delta"; text: string }
-  | { type: "done"; messageId: string; finishReason: string; content: string }
+  /** The answer so far is withdrawn: the guard serves the curated answer instead. */
+  | { type: "replace"; text: string }
+  | {
+      type: "done";
+      messageId: string;
+      finishReason: string;
+      content: string;
+      grounding: "answer" | "clarify" | "decline";
+    }
   | { type: "unavailable"; message: string }
   | { type: "error"; message: string };
 
@@ -101,11 +110,12 @@ async function* replyEvents(
   outerSignal?.addEventListener("abort", onOuterAbort, { once: true });
   if (outerSignal?.aborted) abort.abort();
 
-  let answer: { stream: GenerationStream; referencePairIds: string[] };
+  let answer: CustomerAnswer;
   try {
     answer = await answerCustomer({
       db,
       model: manager,
+      retriever: await retrieverFor(status.model.bundlePath),
       question: userMessage.content,
       history,
       signal: abort.signal,
@@ -124,12 +134,19 @@ async function* replyEvents(
     state: "generating",
     modelId: status.model.id,
     retrievedPairIds: answer.referencePairIds,
+    grounding: answer.decision.kind,
+    groundingScore: answer.decision.score,
   });
   let text = "";
   let finished = false;
   try {
     yield { ...start, assistantMessageId: assistant.id };
     for await (const chunk of answer.stream) {
+      if (chunk.replace) {
+        text = chunk.text;
+        yield { type: "replace", text: chunk.text };
+        continue;
+      }
       if (!chunk.text) continue;
       text += chunk.text;
       yield { type: "delta", text: chunk.text };
@@ -144,7 +161,13 @@ async function* replyEvents(
       completionTokens: result.completionTokens,
     });
     finished = true;
-    yield { type: "done", messageId: assistant.id, finishReason: result.finishReason, content: result.text };
+    yield {
+      type: "done",
+      messageId: assistant.id,
+      finishReason: result.finishReason,
+      content: result.text,
+      grounding: answer.decision.kind,
+    };
   } catch (err) {
     console.error("[chat] generation failed:", err);
     abort.abort();
@@ -177,6 +200,7 @@ export type CustomerMessage = {
   rating: FeedbackRating | null;
   reason: FeedbackReason | null;
   correction: string | null;
+  grounding: Message["grounding"];
 };
 
 /** A customer's conversation (the given one, else their latest) with their ratings, or null. */
@@ -208,6 +232,7 @@ export async function getCustomerConversation(
         rating: f?.rating ?? null,
         reason: f?.reason ?? null,
         correction: f?.correction ?? null,
+        grounding: m.grounding,
       };
     }),
   };

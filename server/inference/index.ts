@@ -2,6 +2,7 @@
 
 export { type GenerationConfig, loadTokenizerBundle, type ModelConfig, type TokenizerBundle } from "./bundle";
 export { ContextLengthError, type EngineOptions, InferenceEngine } from "./engine";
+export { ChunkStream } from "./generation-stream";
 export { type LoadedModel, ModelManager, NoModelLoadedError } from "./model-manager";
 export {
   buildDocumentExample,

@@ -49,6 +49,8 @@ export type FinishReason = "stop" | "length" | "cancelled";
 export interface GenerationChunk {
   text: string;
   tokenId: number;
+  /** The text released so far is withdrawn and this chunk's text stands instead (the answer guard). */
+  replace?: boolean;
 }
 
 export interface GenerationResult {

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Model } from "@/db/schema";
-import { groundedMessages } from "@/server/assistant/answer";
+import { answerCustomer } from "@/server/assistant/answer";
 import { STREAM_HEADERS } from "@/server/chat/http";
 import {
   type ChatMessage,
@@ -16,6 +16,7 @@ import {
   type GenerationStream,
 } from "@/server/inference";
 import { servingModelFor } from "@/server/serving";
+import { retrieverFor } from "@/server/serving/retriever";
 import { authenticateApiKey } from "./api-keys";
 
 /** Always accepted as the model name: whatever model is in production. */
@@ -68,33 +69,45 @@ function textOf(content: z.infer<typeof message>["content"]): string {
 }
 
 /**
- * The client's messages as the engine takes them. Without a system message of the client's own,
- * the last user question is answered like in the customer chat: grounded in the approved pair
- * that matches it, with the prompt the model was trained on.
+ * Starts the reply. Without a system message of the client's own, the last user question is
+ * answered like in the customer chat (retrieve, decide, generate, guard); the guard holds the
+ * text until it passed, since a stream already sent cannot be replaced. With one, the client's
+ * conversation goes to the model as it is.
  */
-async function toEngineRequest(
+async function startReply(
   db: Db,
   body: CompletionRequest,
   signal: AbortSignal,
-): Promise<GenerateRequest> {
-  let messages: ChatMessage[] = body.messages.map((m) => ({
+  model: { generate(request: GenerateRequest): GenerationStream },
+  bundlePath: string,
+): Promise<GenerationStream> {
+  const messages: ChatMessage[] = body.messages.map((m) => ({
     role: m.role === "developer" ? "system" : m.role,
     content: textOf(m.content),
   }));
-  const last = messages.at(-1);
-  if (last?.role === "user" && !messages.some((m) => m.role === "system")) {
-    messages = (await groundedMessages(db, last.content, messages.slice(0, -1))).messages;
-  }
   const stop = body.stop === undefined || body.stop === null ? undefined : [body.stop].flat();
-  return {
-    messages,
-    signal,
+  const sampling = {
     maxNewTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     temperature: body.temperature ?? undefined,
     topP: body.top_p ?? undefined,
     stop,
     seed: body.seed ?? undefined,
   };
+  const last = messages.at(-1);
+  if (last?.role === "user" && !messages.some((m) => m.role === "system")) {
+    const answer = await answerCustomer({
+      db,
+      model,
+      retriever: await retrieverFor(bundlePath),
+      question: last.content,
+      history: messages.slice(0, -1),
+      sampling: Object.fromEntries(Object.entries(sampling).filter(([, v]) => v !== undefined)),
+      signal,
+      hold: true,
+    });
+    return answer.stream;
+  }
+  return model.generate({ messages, signal, ...sampling });
 }
 
 function modelMatches(requested: string, model: Model): boolean {
@@ -159,7 +172,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
   req.signal.addEventListener("abort", () => abort.abort(), { once: true });
   let stream: GenerationStream;
   try {
-    stream = manager.generate(await toEngineRequest(db, body, abort.signal));
+    stream = await startReply(db, body, abort.signal, manager, status.model.bundlePath);
   } catch (err) {
     if (err instanceof ContextLengthError)
       return apiError(400, err.message, "invalid_request_error", "context_length_exceeded", "messages");

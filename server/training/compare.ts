@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { findModelById } from "@/db/queries/models";
 import { answerCustomer } from "@/server/assistant/answer";
 import { InferenceEngine } from "@/server/inference";
+import { retrieverFor } from "@/server/serving/retriever";
 import { UserFacingError } from "@/server/users/errors";
 
 // Engines stay loaded between questions typed on the Models page; few, since each holds a model.
@@ -31,7 +32,12 @@ export async function compareAnswers(db: Db, question: string, modelIds: string[
     const model = await findModelById(db, id);
     if (!model) throw new UserFacingError("One of the models to compare does not exist", "not_found");
     const started = performance.now();
-    const { stream } = await answerCustomer({ db, model: await engineFor(model.bundlePath), question });
+    const { stream, decision } = await answerCustomer({
+      db,
+      model: await engineFor(model.bundlePath),
+      retriever: await retrieverFor(model.bundlePath),
+      question,
+    });
     const result = await stream.result;
     results.push({
       modelId: id,
@@ -39,6 +45,7 @@ export async function compareAnswers(db: Db, question: string, modelIds: string[
       status: model.status,
       answer: result.text.trim(),
       finishReason: result.finishReason,
+      grounding: decision.kind,
       latencyMs: Math.round(performance.now() - started),
     });
   }

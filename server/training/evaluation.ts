@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { Db } from "@/db/client";
 import { answerCustomer } from "@/server/assistant/answer";
+import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { repetitionRate, rougeL, tokenF1, wordCount } from "./answer-metrics";
 
@@ -99,12 +100,14 @@ export async function evaluateBundle<K extends string>(
   options: { threads?: number; signal?: AbortSignal } = {},
 ): Promise<Record<K, { scores: ModelScores; answers: string[] }>> {
   const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
+  const retriever = await Retriever.forBundle(bundleDir);
   const answer = async (q: EvalQuestion): Promise<AnswerResult> => {
     if (options.signal?.aborted) throw new Error("Evaluation cancelled");
     const started = performance.now();
     const { stream } = await answerCustomer({
       db,
       model: engine,
+      retriever,
       question: q.question,
       signal: options.signal,
     });
@@ -131,6 +134,6 @@ export async function evaluateBundle<K extends string>(
     }
     return out;
   } finally {
-    await engine.dispose();
+    await Promise.all([engine.dispose(), retriever.dispose()]);
   }
 }

@@ -4,12 +4,15 @@
  * not asserted: it would be a timing test.)
  */
 import { beforeAll, expect, it } from "vitest";
+import { createPair } from "@/db/queries/knowledge";
 import { answerCustomer } from "@/server/assistant/answer";
+import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { evaluateBundle, LATENCY_SAMPLES } from "@/server/training/evaluation";
 import { createTestDatabase } from "../helpers/db";
 import { SUPPORT_PAIRS, tinyBundle } from "./inference/fixtures";
 
+const emptyPair = { variants: [], context: [], product: null, tags: [] };
 let bundle: string;
 beforeAll(async () => {
   bundle = await tinyBundle();
@@ -23,11 +26,19 @@ it("answers batched questions exactly as alone, in question order, and reports a
     );
     expect(questions.length).toBeGreaterThan(LATENCY_SAMPLES + 8);
 
+    for (const [question, answer] of SUPPORT_PAIRS)
+      await createPair(database.db, { ...emptyPair, question, answer, status: "approved" }, null);
     const engine = await InferenceEngine.load(bundle);
+    const retriever = await Retriever.forBundle(bundle);
     const alone: string[] = [];
     try {
       for (const q of questions) {
-        const { stream } = await answerCustomer({ db: database.db, model: engine, question: q.question });
+        const { stream } = await answerCustomer({
+          db: database.db,
+          model: engine,
+          retriever,
+          question: q.question,
+        });
         alone.push((await stream.result).text.trim());
       }
     } finally {

@@ -1,0 +1,192 @@
+/**
+ * The approved knowledge as retrieval sees it, held in memory: every phrasing (question and
+ * variants) of every approved pair, its vector from the encoder (loaded from the embedding store,
+ * encoding and storing only texts it has not seen), and document frequencies for lexical scoring.
+ */
+import type { Db } from "@/db/client";
+import {
+  findEmbeddings,
+  type IndexedPair,
+  listIndexedPairs,
+  saveEmbeddings,
+  textHash,
+} from "@/db/queries/embeddings";
+import type { RetrieverEncoder } from "./encoder";
+import { type FeatureSpec, featurize } from "./features";
+
+/** Feature space of the lexical scorer when a bundle has no encoder. */
+export const LEXICAL_SPEC: FeatureSpec = { buckets: 1 << 18, char_ngrams: [3, 5] };
+/** A pair's phrasings beyond this many add little and cost memory at scale. */
+const MAX_PHRASINGS_PER_PAIR = 24;
+
+export interface DenseHit {
+  pair: number;
+  phrasing: number;
+  score: number;
+}
+
+export class KnowledgeIndex {
+  private constructor(
+    readonly pairs: IndexedPair[],
+    /** phrasing -> index of its pair */
+    readonly phrasingPair: Int32Array,
+    readonly phrasingText: string[],
+    /** first phrasing of each pair (phrasings of one pair are contiguous) */
+    readonly pairStart: Int32Array,
+    /** phrasings x dim, unit rows; empty without an encoder */
+    readonly matrix: Float32Array,
+    readonly dim: number,
+    readonly spec: FeatureSpec,
+    private readonly documentFrequency: Float32Array,
+    /** Products named by approved pairs, by their normalised words. */
+    readonly products: Map<string, string>,
+  ) {}
+
+  get size(): number {
+    return this.phrasingText.length;
+  }
+
+  static async build(
+    db: Db,
+    encoder: RetrieverEncoder | null,
+    previous?: KnowledgeIndex,
+  ): Promise<KnowledgeIndex> {
+    const pairs = await listIndexedPairs(db);
+    const texts: string[] = [];
+    const owner: number[] = [];
+    const start = new Int32Array(pairs.length + 1);
+    pairs.forEach((p, i) => {
+      start[i] = texts.length;
+      const phrasings = [...new Set([p.question, ...p.variants].map((t) => t.trim()).filter(Boolean))];
+      for (const t of phrasings.slice(0, MAX_PHRASINGS_PER_PAIR)) {
+        texts.push(t);
+        owner.push(i);
+      }
+    });
+    start[pairs.length] = texts.length;
+    const spec = encoder?.spec ?? LEXICAL_SPEC;
+    const df = new Float32Array(spec.buckets);
+    for (const t of texts) for (const id of new Set(featurize(t, spec).ids)) df[id]! += 1;
+    const dim = encoder?.dim ?? 0;
+    const matrix = encoder ? await vectorsFor(db, encoder, texts, previous) : new Float32Array(0);
+    const products = new Map<string, string>();
+    for (const p of pairs) if (p.product?.trim()) products.set(normaliseName(p.product), p.product);
+    return new KnowledgeIndex(pairs, Int32Array.from(owner), texts, start, matrix, dim, spec, df, products);
+  }
+
+  /** Vector of a phrasing already in the index (for reuse by the next build). */
+  vectorOf(text: string): Float32Array | undefined {
+    if (!this.dim) return undefined;
+    const i = this.textIndex().get(text);
+    return i === undefined ? undefined : this.matrix.subarray(i * this.dim, (i + 1) * this.dim);
+  }
+
+  private textPositions: Map<string, number> | undefined;
+  private textIndex(): Map<string, number> {
+    if (!this.textPositions) {
+      this.textPositions = new Map();
+      for (const [i, t] of this.phrasingText.entries()) this.textPositions.set(t, i);
+    }
+    return this.textPositions;
+  }
+
+  /** Best phrasing of each pair by cosine similarity, the `limit` best pairs that `allowed` keeps. */
+  denseSearch(query: Float32Array, limit: number, allowed?: (pair: number) => boolean): DenseHit[] {
+    const best = new Map<number, DenseHit>();
+    const { dim, matrix } = this;
+    for (let row = 0; row < this.size; row++) {
+      const pair = this.phrasingPair[row]!;
+      let score = 0;
+      const offset = row * dim;
+      for (let d = 0; d < dim; d++) score += matrix[offset + d]! * query[d]!;
+      const current = best.get(pair);
+      if (!current || score > current.score) best.set(pair, { pair, phrasing: row, score });
+    }
+    return [...best.values()]
+      .filter((h) => !allowed || allowed(h.pair))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  /** Dense cosine between a query vector and one phrasing. */
+  denseScore(query: Float32Array, phrasing: number): number {
+    let score = 0;
+    const offset = phrasing * this.dim;
+    for (let d = 0; d < this.dim; d++) score += this.matrix[offset + d]! * query[d]!;
+    return score;
+  }
+
+  /** TF-IDF weights of a text's features (idf from the indexed phrasings), as a unit sparse vector. */
+  lexicalVector(text: string): Map<number, number> {
+    const { ids, weights } = featurize(text, this.spec);
+    const n = this.size;
+    const v = new Map<number, number>();
+    ids.forEach((id, i) => {
+      const idf = Math.log((1 + n) / (1 + this.documentFrequency[id]!)) + 1;
+      v.set(id, (v.get(id) ?? 0) + weights[i]! * idf);
+    });
+    let norm = 0;
+    for (const x of v.values()) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    for (const [k, x] of v) v.set(k, x / norm);
+    return v;
+  }
+
+  phrasingsOf(pair: number): number[] {
+    const out: number[] = [];
+    for (let i = this.pairStart[pair]!; i < this.pairStart[pair + 1]!; i++) out.push(i);
+    return out;
+  }
+}
+
+export function normaliseName(name: string): string {
+  return (
+    name
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).join(" ");
+}
+
+export function cosineSparse(a: Map<number, number>, b: Map<number, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [k, x] of small) dot += x * (large.get(k) ?? 0);
+  return dot;
+}
+
+async function vectorsFor(
+  db: Db,
+  encoder: RetrieverEncoder,
+  texts: string[],
+  previous: KnowledgeIndex | undefined,
+): Promise<Float32Array> {
+  const matrix = new Float32Array(texts.length * encoder.dim);
+  const hashes = texts.map(textHash);
+  const missing: number[] = [];
+  texts.forEach((t, i) => {
+    const known = previous?.dim === encoder.dim ? previous.vectorOf(t) : undefined;
+    if (known) matrix.set(known, i * encoder.dim);
+    else missing.push(i);
+  });
+  const stored = await findEmbeddings(
+    db,
+    encoder.id,
+    missing.map((i) => hashes[i]!),
+  );
+  const toEncode = missing.filter((i) => {
+    const v = stored.get(hashes[i]!);
+    if (v && v.length === encoder.dim) matrix.set(v, i * encoder.dim);
+    return !v;
+  });
+  if (toEncode.length) {
+    const vectors = await encoder.encode(toEncode.map((i) => texts[i]!));
+    for (const [k, i] of toEncode.entries()) matrix.set(vectors[k]!, i * encoder.dim);
+    await saveEmbeddings(
+      db,
+      encoder.id,
+      toEncode.map((i, k) => ({ textHash: hashes[i]!, vector: vectors[k]! })),
+    );
+  }
+  return matrix;
+}

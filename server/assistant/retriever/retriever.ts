@@ -1,0 +1,135 @@
+/**
+ * Hybrid retrieval over the approved knowledge: dense similarity from the bundle's encoder fused
+ * with TF-IDF over the same hashed features, best phrasing per pair. A bundle without an encoder
+ * ranks lexically (PostgreSQL full text finds the candidates, TF-IDF scores them): `mode` says which.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "@/db/client";
+import { approvedKnowledgeVersion } from "@/db/queries/embeddings";
+import { retrieveApprovedPairs } from "@/db/queries/retrieval";
+import { type Calibration, DEFAULT_CALIBRATION, readCalibration } from "../decision";
+import { RETRIEVER_DIR, RetrieverEncoder } from "./encoder";
+import { cosineSparse, KnowledgeIndex, normaliseName } from "./knowledge-index";
+
+/** Share of the fused score that is dense similarity (the rest is TF-IDF); measured in bench:answers. */
+export const DENSE_SHARE = 0.5;
+const DENSE_CANDIDATES = 30;
+const LEXICAL_CANDIDATES = 20;
+
+export interface RankedPair {
+  id: string;
+  question: string;
+  answer: string;
+  product: string | null;
+  score: number;
+  /** The phrasing that matched best. */
+  matched: string;
+}
+
+export class Retriever {
+  private index: KnowledgeIndex | undefined;
+  private version: string | undefined;
+  private building: Promise<KnowledgeIndex> | undefined;
+
+  constructor(
+    readonly encoder: RetrieverEncoder | null,
+    readonly calibration: Calibration,
+  ) {}
+
+  get mode(): "hybrid" | "lexical" {
+    return this.encoder ? "hybrid" : "lexical";
+  }
+
+  /** The retriever of a model bundle: `<bundle>/retriever/` when present, else lexical. */
+  static async forBundle(bundleDir: string | null): Promise<Retriever> {
+    const dir = bundleDir ? path.join(bundleDir, RETRIEVER_DIR) : null;
+    const encoder = dir && fs.existsSync(dir) ? await RetrieverEncoder.load(dir) : null;
+    const calibration = (dir && readCalibration(dir)) || DEFAULT_CALIBRATION[encoder ? "hybrid" : "lexical"];
+    return new Retriever(encoder, calibration);
+  }
+
+  /** The index of today's approved knowledge (rebuilt when any process changed it). */
+  async current(db: Db): Promise<KnowledgeIndex> {
+    const version = await approvedKnowledgeVersion(db);
+    if (this.index && this.version === version) return this.index;
+    if (!this.building) {
+      const previous = this.index;
+      this.building = KnowledgeIndex.build(db, this.encoder, previous)
+        .then((index) => {
+          this.index = index;
+          this.version = version;
+          return index;
+        })
+        .finally(() => {
+          this.building = undefined;
+        });
+    }
+    return this.building;
+  }
+
+  /** Products the question names (by the products' own words), from the approved knowledge. */
+  static productsNamed(index: KnowledgeIndex, question: string): string[] {
+    const q = ` ${normaliseName(question)} `;
+    return [...index.products].filter(([words]) => words && q.includes(` ${words} `)).map(([, name]) => name);
+  }
+
+  /**
+   * Approved pairs ranked for a question, best first. A question that names products is matched
+   * only with those products' pairs and with pairs of no product.
+   */
+  async rank(db: Db, question: string, options: { limit?: number; excludeTexts?: Set<string> } = {}) {
+    const index = await this.current(db);
+    const text = question.trim().slice(0, 1000);
+    if (!text || index.pairs.length === 0) return { ranked: [] as RankedPair[], products: [] as string[] };
+    const products = Retriever.productsNamed(index, text);
+    const allowed = products.length
+      ? (pair: number) => {
+          const p = index.pairs[pair]!.product;
+          return !p || products.includes(p);
+        }
+      : undefined;
+    const candidates = new Set<number>();
+    const query = this.encoder ? (await this.encoder.encode([text]))[0]! : undefined;
+    if (query)
+      for (const hit of index.denseSearch(query, DENSE_CANDIDATES, allowed)) candidates.add(hit.pair);
+    const position = new Map(index.pairs.map((p, i) => [p.id, i]));
+    for (const r of await retrieveApprovedPairs(db, text, LEXICAL_CANDIDATES)) {
+      const i = position.get(r.id);
+      if (i !== undefined && (!allowed || allowed(i))) candidates.add(i);
+    }
+    const lexicalQuery = index.lexicalVector(text);
+    const ranked: RankedPair[] = [];
+    for (const pair of candidates) {
+      let best = -Infinity;
+      let matched = 0;
+      for (const phrasing of index.phrasingsOf(pair)) {
+        if (options.excludeTexts?.has(index.phrasingText[phrasing]!)) continue;
+        const lexical = cosineSparse(lexicalQuery, index.lexicalVector(index.phrasingText[phrasing]!));
+        const score = query
+          ? DENSE_SHARE * index.denseScore(query, phrasing) + (1 - DENSE_SHARE) * lexical
+          : lexical;
+        if (score > best) {
+          best = score;
+          matched = phrasing;
+        }
+      }
+      if (best === -Infinity) continue;
+      const p = index.pairs[pair]!;
+      ranked.push({
+        id: p.id,
+        question: p.question,
+        answer: p.answer,
+        product: p.product,
+        score: best,
+        matched: index.phrasingText[matched]!,
+      });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    return { ranked: ranked.slice(0, options.limit ?? 5), products };
+  }
+
+  async dispose(): Promise<void> {
+    await this.encoder?.dispose();
+  }
+}
