@@ -9,6 +9,8 @@ export interface EvalQuestion {
   pairId: string;
   question: string;
   reference: string;
+  /** A phrasing kept out of training (and out of retrieval's matches while evaluating). */
+  heldOut?: boolean;
 }
 
 export interface ModelScores {
@@ -52,6 +54,7 @@ export function heldOutQuestions(
     pairId: p.pairId,
     question: p.variants[0] ?? p.question,
     reference: p.answer,
+    heldOut: true,
   }));
 }
 
@@ -101,6 +104,9 @@ export async function evaluateBundle<K extends string>(
 ): Promise<Record<K, { scores: ModelScores; answers: string[] }>> {
   const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
   const retriever = await Retriever.forBundle(bundleDir);
+  // Held-out phrasings are approved variants: matching them verbatim would not test a rewording.
+  for (const key of Object.keys(sets) as K[])
+    for (const q of sets[key]) if (q.heldOut) retriever.excludeTexts.add(q.question.trim());
   const answer = async (q: EvalQuestion): Promise<AnswerResult> => {
     if (options.signal?.aborted) throw new Error("Evaluation cancelled");
     const started = performance.now();

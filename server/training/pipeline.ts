@@ -14,6 +14,8 @@ import { ChatFormat, type TrainingExample } from "@/server/inference";
 import { getBase } from "./bases";
 import { type EvaluationReport, evaluateBundle, heldOutQuestions, trainedQuestions } from "./evaluation";
 import { buildSupportExamples } from "./examples";
+import { calibrateBundleRetriever, type RetrieverReport, tuneRetriever } from "./retriever-tuning";
+import { heldOutPhrasings, trainingView } from "./split";
 import type { TrainingSettings } from "./settings";
 import { runTrainerProcess, type TrainerEvent } from "./trainer-process";
 
@@ -98,6 +100,7 @@ export async function runTrainingPipeline(
   run: TrainingRun,
 ): Promise<{ modelId: string }> {
   const seconds: Partial<Record<TrainingPhase, number>> = {};
+  let retrieverReport: RetrieverReport | undefined;
   const settings = run.settings as TrainingSettings;
   const base = await getBase(ctx.db, run.baseModelId);
   const snapshot = await getSnapshot(ctx.db, run.snapshotId);
@@ -110,13 +113,18 @@ export async function runTrainingPipeline(
     const baseDir = await prepareBaseDir(ctx, base);
     const format = await ChatFormat.load(baseDir);
     const pairs = await listSnapshotPairs(ctx.db, run.snapshotId);
-    const train = pairs.filter((p) => p.split === "train");
-    const heldOut = pairs.filter((p) => p.split === "heldout");
+    // Every pair trains; a stable share of variants is kept out to ask in other words (split.ts).
+    const train = trainingView(pairs);
+    const heldOut = heldOutPhrasings(pairs).map(({ pair, question }) => ({
+      ...pair,
+      question,
+      variants: [],
+    }));
     const trainExamples = buildSupportExamples(format, train, { maxTokens: settings.maxSeqLen });
     const valExamples = buildSupportExamples(format, heldOut, { maxTokens: settings.maxSeqLen });
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
-    ctx.log(`Prepared ${trainExamples.length} training and ${valExamples.length} held-out examples`);
+    ctx.log(`Prepared ${trainExamples.length} training examples and ${valExamples.length} held-out phrasings`);
     return { baseDir, train, heldOut, packLength: packLength(trainExamples, settings.maxSeqLen) };
   });
 
@@ -162,6 +170,23 @@ export async function runTrainingPipeline(
           `The trainer exited with ${outcome.signal ?? `code ${outcome.exitCode}`} without a bundle`,
       );
     }
+    ctx.log("Tuning the retriever on the knowledge base");
+    const tuned = await tuneRetriever(ctx, { runId: run.id, workDir, bundleDir, pairs: prepared.train }).catch(
+      (err: Error) => {
+        if (ctx.signal.aborted) throw new TrainingFailure("Cancelled");
+        throw new TrainingFailure(`The retriever could not be tuned: ${err.message}`);
+      },
+    );
+    const calibration = await calibrateBundleRetriever(
+      ctx,
+      bundleDir,
+      prepared.heldOut.map((p) => ({ question: p.question, pairId: p.pairId })),
+    );
+    retrieverReport = { ...tuned, calibration };
+    ctx.log(
+      `Retriever: ${tuned.base === "general" ? "tuned from the general base" : "tuned from scratch"}; ` +
+        `answers at a score of ${calibration.answerAt.toFixed(3)} (${calibration.source})`,
+    );
   });
 
   const evaluation = await timed(ctx, "evaluating", seconds, () =>
@@ -182,7 +207,7 @@ export async function runTrainingPipeline(
       bundlePath: bundleDir,
       baseModelId: base.id,
       trainingRunId: run.id,
-      metrics: { ...(bundleMeta.metrics ?? {}), phaseSeconds: seconds },
+      metrics: { ...(bundleMeta.metrics ?? {}), phaseSeconds: seconds, retriever: retrieverReport },
       evaluation: evaluation as unknown as Record<string, unknown>,
     })
     .returning();

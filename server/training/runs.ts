@@ -11,7 +11,7 @@ import { getBase } from "./bases";
 import { buildSupportExamples } from "./examples";
 import { type TrainingSettings, trainingSettingsInput } from "./settings";
 import { createSnapshot } from "./snapshot";
-import { splitPairs } from "./split";
+import { heldOutPhrasings, trainingView } from "./split";
 
 // Characters per token of byte-level BPE tokenizers on English support text, for bases not yet on disk.
 const CHARS_PER_TOKEN = 3.5;
@@ -44,10 +44,10 @@ async function expectedTokensPerSecond(
 
 export interface RunPreview {
   pairs: number;
-  trainPairs: number;
-  heldOutPairs: number;
+  /** Phrasings (questions and variants) training shows. */
   trainExamples: number;
-  heldOutExamples: number;
+  /** Variants kept out of training to ask each model in other words. */
+  heldOutPhrasings: number;
   trainTokens: number;
   tokensExact: boolean;
   estimatedSeconds: number;
@@ -58,7 +58,7 @@ export async function previewRun(db: Db, baseModelId: string, rawSettings: unkno
   const settings = parseSettings(rawSettings);
   const base = await getBase(db, baseModelId);
   const pairs = (await listApprovedPairsForTraining(db)).filter((p) => p.answer.trim());
-  const { train, heldOut } = splitPairs(pairs);
+  const train = trainingView(pairs);
   const asSnapshot = (ps: typeof pairs) => ps.map((p) => ({ ...p, pairId: p.id }));
   const phrasings = (ps: typeof pairs) => ps.reduce((n, p) => n + 1 + p.variants.length, 0);
   let trainTokens: number;
@@ -78,10 +78,8 @@ export async function previewRun(db: Db, baseModelId: string, rawSettings: unkno
   const tokensPerSecond = await expectedTokensPerSecond(db, base, settings.method);
   return {
     pairs: pairs.length,
-    trainPairs: train.length,
-    heldOutPairs: heldOut.length,
     trainExamples: phrasings(train),
-    heldOutExamples: phrasings(heldOut),
+    heldOutPhrasings: heldOutPhrasings(pairs).length,
     trainTokens,
     tokensExact,
     estimatedSeconds: Math.round((trainTokens * settings.epochs) / tokensPerSecond),

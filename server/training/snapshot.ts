@@ -3,7 +3,6 @@ import type { Db } from "@/db/client";
 import { listApprovedPairsForTraining } from "@/db/queries/knowledge";
 import { insertSnapshot, type SnapshotSource } from "@/db/queries/training";
 import { UserFacingError } from "@/server/users/errors";
-import { splitPairs } from "./split";
 
 /** Content hash of the pairs and their split: equal knowledge gives an equal hash. */
 export function snapshotHash(train: SnapshotSource[], heldOut: SnapshotSource[]): string {
@@ -16,7 +15,10 @@ export function snapshotHash(train: SnapshotSource[], heldOut: SnapshotSource[])
     .digest("hex");
 }
 
-/** Freezes today's approved pairs into an immutable snapshot with a stable train / held-out split. */
+/**
+ * Freezes today's approved pairs into an immutable snapshot. Every pair trains; evaluation holds
+ * out phrasings, not pairs (split.ts).
+ */
 export async function createSnapshot(db: Db, createdBy: string | null) {
   return db.transaction(async (tx) => {
     const pairs = (await listApprovedPairsForTraining(tx)).filter((p) => p.answer.trim().length > 0);
@@ -25,7 +27,6 @@ export async function createSnapshot(db: Db, createdBy: string | null) {
         "There are no approved pairs with an answer to train on: approve some pairs first",
       );
     }
-    const { train, heldOut } = splitPairs(pairs);
-    return insertSnapshot(tx, { sha256: snapshotHash(train, heldOut), createdBy, train, heldOut });
+    return insertSnapshot(tx, { sha256: snapshotHash(pairs, []), createdBy, train: pairs, heldOut: [] });
   });
 }

@@ -128,9 +128,8 @@ describeEachDatabase("training pipeline", (useDb) => {
 
     const preview = await caller().training.previewRun({ baseModelId: base.id, settings });
     expect(preview).toMatchObject({ pairs: 24, tokensExact: true });
-    expect(preview.heldOutPairs).toBeGreaterThanOrEqual(1);
-    expect(preview.trainPairs + preview.heldOutPairs).toBe(24);
-    expect(preview.trainExamples).toBeGreaterThan(preview.trainPairs);
+    expect(preview.heldOutPhrasings).toBeGreaterThanOrEqual(1);
+    expect(preview.trainExamples).toBeGreaterThan(24);
     expect(preview.trainTokens).toBeGreaterThan(100);
 
     const queued = await caller().training.startRun({ baseModelId: base.id, settings });
@@ -153,9 +152,16 @@ describeEachDatabase("training pipeline", (useDb) => {
     expect(model).toMatchObject({ status: "candidate", baseModelId: base.id, trainingRunId: queued.id });
     expect(fs.existsSync(path.join(model!.bundlePath, "model.onnx"))).toBe(true);
     const report = model!.evaluation as unknown as EvaluationReport;
-    expect(report.questions).toHaveLength(preview.heldOutPairs);
+    expect(report.questions).toHaveLength(preview.heldOutPhrasings);
+    expect(report.questions.every((q) => q.heldOut)).toBe(true);
     expect(report.models.map((m) => m.label)).toEqual(["candidate", "base"]);
-    for (const m of report.models) expect(m.answers).toHaveLength(preview.heldOutPairs);
+    for (const m of report.models) expect(m.answers).toHaveLength(preview.heldOutPhrasings);
+    // The run tuned its own retriever and calibrated the decision on the held-out phrasings.
+    expect(fs.existsSync(path.join(model!.bundlePath, "retriever", "encoder.onnx"))).toBe(true);
+    expect(model!.metrics.retriever).toMatchObject({
+      base: "none",
+      calibration: { measured: { inScopeQuestions: preview.heldOutPhrasings } },
+    });
     expect(report.trained?.questions.length).toBeGreaterThan(10);
     expect(report.trained?.models.map((m) => m.label)).toEqual(["candidate", "base"]);
 

@@ -16,16 +16,12 @@ export function RunPreview({ preview, updating }: { preview: Preview | undefined
           <dd data-testid="preview-pairs">{formatCount(preview.pairs)}</dd>
         </div>
         <div>
-          <dt>Train / held-out pairs</dt>
-          <dd data-testid="preview-split">
-            {formatCount(preview.trainPairs)} / {formatCount(preview.heldOutPairs)}
-          </dd>
+          <dt>Examples (questions and variants)</dt>
+          <dd data-testid="preview-examples">{formatCount(preview.trainExamples)}</dd>
         </div>
         <div>
-          <dt>Examples (with variants)</dt>
-          <dd data-testid="preview-examples">
-            {formatCount(preview.trainExamples)} + {formatCount(preview.heldOutExamples)} held out
-          </dd>
+          <dt>Variants held out to test rewordings</dt>
+          <dd data-testid="preview-split">{formatCount(preview.heldOutPhrasings)}</dd>
         </div>
         <div>
           <dt>Training tokens per epoch</dt>
@@ -44,9 +40,10 @@ export function RunPreview({ preview, updating }: { preview: Preview | undefined
           There are no approved pairs with an answer yet: approve some in Knowledge first.
         </p>
       )}
-      {preview.pairs > 0 && preview.heldOutPairs === 0 && (
+      {preview.pairs > 0 && preview.heldOutPhrasings === 0 && (
         <p className="muted">
-          Too few pairs to hold some out: the run will train on all of them and skip the held-out evaluation.
+          No pair has enough variants to hold one out: every pair trains, and the evaluation asks the
+          trained questions as written. Add variants (other ways customers ask) to measure rewordings.
         </p>
       )}
     </div>

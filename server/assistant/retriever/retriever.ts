@@ -31,6 +31,8 @@ export class Retriever {
   private index: KnowledgeIndex | undefined;
   private version: string | undefined;
   private building: Promise<KnowledgeIndex> | undefined;
+  /** Phrasings never matched (evaluation's held-out phrasings, which are approved variants too). */
+  excludeTexts = new Set<string>();
 
   constructor(
     readonly encoder: RetrieverEncoder | null,
@@ -104,8 +106,9 @@ export class Retriever {
       let best = -Infinity;
       let matched = 0;
       for (const phrasing of index.phrasingsOf(pair)) {
-        if (options.excludeTexts?.has(index.phrasingText[phrasing]!)) continue;
-        const lexical = cosineSparse(lexicalQuery, index.lexicalVector(index.phrasingText[phrasing]!));
+        const text = index.phrasingText[phrasing]!;
+        if (options.excludeTexts?.has(text) || this.excludeTexts.has(text)) continue;
+        const lexical = cosineSparse(lexicalQuery, index.lexicalVector(text));
         const score = query
           ? DENSE_SHARE * index.denseScore(query, phrasing) + (1 - DENSE_SHARE) * lexical
           : lexical;

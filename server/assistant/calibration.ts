@@ -1,0 +1,69 @@
+/**
+ * Calibrates a retriever's grounding decision on held-out phrasings of known pairs (the answer
+ * threshold keeps at most IN_SCOPE_DECLINE_TARGET of them declined) and measures what that costs on
+ * off-topic questions. Too few held-out phrasings keep the defaults, measured all the same.
+ */
+import type { Db } from "@/db/client";
+import { type Calibration, DEFAULT_CALIBRATION, decide } from "./decision";
+import type { Retriever } from "./retriever/retriever";
+
+export const IN_SCOPE_DECLINE_TARGET = 0.05;
+export const MIN_CALIBRATION_PHRASINGS = 20;
+
+export interface CalibrationProbe {
+  question: string;
+  pairId: string;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)));
+  return sorted[i]!;
+}
+
+export async function calibrate(
+  db: Db,
+  retriever: Retriever,
+  inScope: CalibrationProbe[],
+  offTopic: string[],
+): Promise<Calibration> {
+  // Held-out phrasings are approved variants too: they must not match themselves.
+  const excludeTexts = new Set(inScope.map((p) => p.question.trim()));
+  const inScopeTop = [];
+  for (const probe of inScope) {
+    const { ranked } = await retriever.rank(db, probe.question, { excludeTexts });
+    inScopeTop.push({ probe, ranked });
+  }
+  const offTopicRanked = [];
+  for (const q of offTopic) offTopicRanked.push((await retriever.rank(db, q)).ranked);
+
+  const defaults = DEFAULT_CALIBRATION[retriever.mode];
+  const enough = inScope.length >= MIN_CALIBRATION_PHRASINGS;
+  const scores = inScopeTop.map((r) => r.ranked[0]?.score ?? 0).sort((a, b) => a - b);
+  const answerAt = enough ? quantile(scores, IN_SCOPE_DECLINE_TARGET) : defaults.answerAt;
+  const calibration: Calibration = {
+    answerAt,
+    clarifyMargin: defaults.clarifyMargin,
+    source: enough ? "calibrated" : "default",
+    note: enough
+      ? undefined
+      : `${inScope.length} held-out phrasings (calibration needs ${MIN_CALIBRATION_PHRASINGS}): default thresholds`,
+  };
+  const inScopeDecisions = inScopeTop.map((r) => ({ probe: r.probe, decision: decide(r.ranked, calibration) }));
+  const share = (n: number, of: number) => (of ? n / of : 0);
+  calibration.measured = {
+    inScopeQuestions: inScope.length,
+    offTopicQuestions: offTopic.length,
+    inScopeAnswered: share(inScopeDecisions.filter((d) => d.decision.kind === "answer").length, inScope.length),
+    inScopeDeclined: share(inScopeDecisions.filter((d) => d.decision.kind === "decline").length, inScope.length),
+    inScopeRight: share(
+      inScopeDecisions.filter((d) => d.decision.kind === "answer" && d.decision.pair.id === d.probe.pairId).length,
+      inScope.length,
+    ),
+    offTopicDeclined: share(
+      offTopicRanked.filter((r) => decide(r, calibration).kind === "decline").length,
+      offTopic.length,
+    ),
+  };
+  return calibration;
+}
