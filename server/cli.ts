@@ -1,8 +1,11 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { userRoles } from "@/db/schema";
 import { getDatabase } from "./db";
 import { env } from "./env";
 import { loadDemoKnowledge } from "./knowledge/demo";
+import { buildRetrieverBase } from "./training/retriever-base";
+import { retrieverBaseDir } from "./training/retriever-tuning";
 import { UserFacingError } from "./users/errors";
 import { createUser } from "./users/service";
 
@@ -13,7 +16,10 @@ Commands:
   user:create --email E --password P [--role ${userRoles.join("|")}] [--name N]
                                      create a staff or admin account
   seed:demo [--yes]                  load the Fernhollow Gear demo knowledge base (82 approved pairs);
-                                     on PostgreSQL (DATABASE_URL set) only with --yes`;
+                                     on PostgreSQL (DATABASE_URL set) only with --yes
+  retriever:build [--datasets DIR] [--minutes M]
+                                     pre-train the general retriever base from ../shared/datasets
+                                     (default 80 minutes on 2 CPU cores) into <data dir>/retriever-base`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -65,6 +71,26 @@ const commands: Record<string, Command> = {
     console.log(
       `Demo knowledge base loaded (${kind}): ${created} pairs created, ${skipped} already present.`,
     );
+  },
+
+  async "retriever:build"(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        datasets: { type: "string", default: "../shared/datasets" },
+        minutes: { type: "string", default: "80" },
+      },
+      strict: true,
+    });
+    const minutes = Number(values.minutes);
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
+      throw new UserFacingError("--minutes must be a number of minutes above 0");
+    await buildRetrieverBase({
+      datasets: path.resolve(values.datasets ?? "../shared/datasets"),
+      out: retrieverBaseDir(env().TUNEDESK_DATA_DIR),
+      minutes,
+      python: env().TUNEDESK_PYTHON,
+    });
   },
 };
 

@@ -49,15 +49,25 @@ export async function calibrate(
       ? undefined
       : `${inScope.length} held-out phrasings (calibration needs ${MIN_CALIBRATION_PHRASINGS}): default thresholds`,
   };
-  const inScopeDecisions = inScopeTop.map((r) => ({ probe: r.probe, decision: decide(r.ranked, calibration) }));
+  const inScopeDecisions = inScopeTop.map((r) => ({
+    probe: r.probe,
+    decision: decide(r.ranked, calibration),
+  }));
   const share = (n: number, of: number) => (of ? n / of : 0);
   calibration.measured = {
     inScopeQuestions: inScope.length,
     offTopicQuestions: offTopic.length,
-    inScopeAnswered: share(inScopeDecisions.filter((d) => d.decision.kind === "answer").length, inScope.length),
-    inScopeDeclined: share(inScopeDecisions.filter((d) => d.decision.kind === "decline").length, inScope.length),
+    inScopeAnswered: share(
+      inScopeDecisions.filter((d) => d.decision.kind === "answer").length,
+      inScope.length,
+    ),
+    inScopeDeclined: share(
+      inScopeDecisions.filter((d) => d.decision.kind === "decline").length,
+      inScope.length,
+    ),
     inScopeRight: share(
-      inScopeDecisions.filter((d) => d.decision.kind === "answer" && d.decision.pair.id === d.probe.pairId).length,
+      inScopeDecisions.filter((d) => d.decision.kind === "answer" && d.decision.pair.id === d.probe.pairId)
+        .length,
       inScope.length,
     ),
     offTopicDeclined: share(

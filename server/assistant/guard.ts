@@ -1,8 +1,9 @@
 /**
- * Faithfulness guard: a generated answer may reword its reference but not add to it. Every
- * sentence is checked as it completes; one that brings in content words, numbers or product names
- * the reference does not have (a spliced pair, another product's details) ends the generation and
- * the curated answer is served instead.
+ * Faithfulness guard: a generated answer may reword its reference but not add to it nor drop its
+ * key facts. Every sentence is checked as it completes; one that brings in content words, numbers
+ * or product names the reference does not have (a spliced pair, another product's details) ends
+ * the generation, and so does a whole answer that leaves out the reference's numbers or most of
+ * its words: the curated answer is served instead.
  */
 import { words } from "./retriever/features";
 
@@ -40,6 +41,21 @@ export function sentenceDeparts(sentence: string, ctx: GuardContext): boolean {
   if (content.length === 0) return false;
   const supported = content.filter((w) => known.has(w) || known.has(w.replace(/s$/, ""))).length;
   return supported / content.length < SUPPORTED_SHARE;
+}
+
+/** Share of the reference's content words a whole answer must keep (it may be shorter, not thinner). */
+export const REFERENCE_RECALL = 0.5;
+
+/**
+ * Whether a whole answer leaves out the reference's key facts: any of its numbers (prices, days,
+ * codes, phone numbers) or most of its content words.
+ */
+export function answerOmits(answer: string, reference: string): boolean {
+  const said = new Set(words(answer));
+  const content = [...new Set(words(reference).filter((w) => !FUNCTION_WORDS.has(w)))];
+  if (content.some((w) => /\d/.test(w) && !said.has(w))) return true;
+  if (content.length === 0) return false;
+  return content.filter((w) => said.has(w)).length / content.length < REFERENCE_RECALL;
 }
 
 /** Splits off complete sentences (ending in . ! ? or a newline) from the text seen so far. */

@@ -4,7 +4,7 @@ import {
   type GenerationResult,
   type GenerationStream,
 } from "@/server/inference";
-import { completeSentences, type GuardContext, sentenceDeparts } from "./guard";
+import { answerOmits, completeSentences, type GuardContext, sentenceDeparts } from "./guard";
 
 export type GuardVerdict = "passed" | "replaced" | "cancelled";
 

@@ -3,8 +3,9 @@
  * prompt-injection attempts), written for Tunedesk. Half teach each run's retriever what to keep
  * away from, the other half calibrate and measure the decline; the halves never change.
  */
-import data from "./off-topic-questions.json";
+
 import { stableFraction } from "@/server/training/split";
+import data from "./off-topic-questions.json";
 
 const questions: string[] = data.questions;
 

@@ -15,8 +15,8 @@ import { getBase } from "./bases";
 import { type EvaluationReport, evaluateBundle, heldOutQuestions, trainedQuestions } from "./evaluation";
 import { buildSupportExamples } from "./examples";
 import { calibrateBundleRetriever, type RetrieverReport, tuneRetriever } from "./retriever-tuning";
-import { heldOutPhrasings, trainingView } from "./split";
 import type { TrainingSettings } from "./settings";
+import { heldOutPhrasings, trainingView } from "./split";
 import { runTrainerProcess, type TrainerEvent } from "./trainer-process";
 
 export interface PipelineContext {
@@ -124,7 +124,9 @@ export async function runTrainingPipeline(
     const valExamples = buildSupportExamples(format, heldOut, { maxTokens: settings.maxSeqLen });
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
-    ctx.log(`Prepared ${trainExamples.length} training examples and ${valExamples.length} held-out phrasings`);
+    ctx.log(
+      `Prepared ${trainExamples.length} training examples and ${valExamples.length} held-out phrasings`,
+    );
     return { baseDir, train, heldOut, packLength: packLength(trainExamples, settings.maxSeqLen) };
   });
 
@@ -171,12 +173,15 @@ export async function runTrainingPipeline(
       );
     }
     ctx.log("Tuning the retriever on the knowledge base");
-    const tuned = await tuneRetriever(ctx, { runId: run.id, workDir, bundleDir, pairs: prepared.train }).catch(
-      (err: Error) => {
-        if (ctx.signal.aborted) throw new TrainingFailure("Cancelled");
-        throw new TrainingFailure(`The retriever could not be tuned: ${err.message}`);
-      },
-    );
+    const tuned = await tuneRetriever(ctx, {
+      runId: run.id,
+      workDir,
+      bundleDir,
+      pairs: prepared.train,
+    }).catch((err: Error) => {
+      if (ctx.signal.aborted) throw new TrainingFailure("Cancelled");
+      throw new TrainingFailure(`The retriever could not be tuned: ${err.message}`);
+    });
     const calibration = await calibrateBundleRetriever(
       ctx,
       bundleDir,

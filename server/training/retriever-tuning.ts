@@ -5,8 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { type CalibrationProbe, calibrate } from "@/server/assistant/calibration";
 import { CALIBRATION_FILE, type Calibration } from "@/server/assistant/decision";
-import { calibrate, type CalibrationProbe } from "@/server/assistant/calibration";
 import { OFF_TOPIC_FOR_CALIBRATION, OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
 import { RETRIEVER_DIR } from "@/server/assistant/retriever/encoder";
 import { Retriever } from "@/server/assistant/retriever/retriever";

@@ -42,8 +42,8 @@ export function RunPreview({ preview, updating }: { preview: Preview | undefined
       )}
       {preview.pairs > 0 && preview.heldOutPhrasings === 0 && (
         <p className="muted">
-          No pair has enough variants to hold one out: every pair trains, and the evaluation asks the
-          trained questions as written. Add variants (other ways customers ask) to measure rewordings.
+          No pair has enough variants to hold one out: every pair trains, and the evaluation asks the trained
+          questions as written. Add variants (other ways customers ask) to measure rewordings.
         </p>
       )}
     </div>

@@ -1,0 +1,211 @@
+/**
+ * Answers customers can trust, measured: for each data set in ../shared (banking77, clinc150,
+ * dstc11, ecommerce-faq) a knowledge base is built on an embedded database, and the same questions
+ * go through lexical ranking alone, the run's tuned hybrid ranking (with its calibrated decision),
+ * and the whole answer path (retrieve, decide, generate, guard) of a model trained by the real
+ * pipeline. Prints one table per data set. Needs ../shared (says so when absent).
+ *
+ *   npm run bench:answers -- [--sets banking77,clinc150,dstc11,ecommerce-faq] [--base DIR|starter|none]
+ *                            [--per-intent 8] [--off-topic 300] [--seed 13]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/db/client";
+import { createPair } from "@/db/queries/knowledge";
+import { DEFAULT_CALIBRATION } from "@/server/assistant/decision";
+import { Retriever } from "@/server/assistant/retriever/retriever";
+import { InferenceEngine } from "@/server/inference";
+import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
+import type { PipelineContext } from "@/server/training/pipeline";
+import {
+  calibrateBundleRetriever,
+  retrieverBaseDir,
+  tuneRetriever,
+} from "@/server/training/retriever-tuning";
+import { heldOutPhrasings, trainingView } from "@/server/training/split";
+import { trainToReady } from "../pipeline/train-to-ready";
+import { type BenchSet, banking77, clinc150, clincOffTopic, dstc11, ecommerceFaq, SHARED } from "./datasets";
+import { type Knowledge, type Scores, scoreAnswers, scoreRanking } from "./measure";
+
+const SETS = ["banking77", "clinc150", "dstc11", "ecommerce-faq"] as const;
+const DEFAULT_BASE = path.resolve("../shared/models/tunedesk-chat-17m");
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sets: { type: "string", default: SETS.join(",") },
+      base: { type: "string" },
+      "per-intent": { type: "string", default: "8" },
+      "off-topic": { type: "string", default: "300" },
+      seed: { type: "string", default: "13" },
+      conversations: { type: "string", default: "40" },
+    },
+  });
+  if (!fs.existsSync(SHARED)) {
+    console.log(`answers benchmark skipped: ${SHARED} is absent (it lives in ../shared beside the repo)`);
+    return;
+  }
+  const seed = Number(values.seed);
+  const offTopic = clincOffTopic(Number(values["off-topic"]), seed);
+  const perIntent = Number(values["per-intent"]);
+  const base = values.base ?? (fs.existsSync(DEFAULT_BASE) ? DEFAULT_BASE : "starter");
+  const generalBase = retrieverBaseDir(".tunedesk");
+  console.log(
+    `retriever base: ${fs.existsSync(path.join(generalBase, "retriever.json")) ? generalBase : "none (npm run build:retriever); tuned from scratch"}`,
+  );
+  console.log(
+    `model for the whole answer path: ${base}; off-topic: ${offTopic.length} of clinc150's oos_test (seed ${seed})`,
+  );
+  const builders: Record<string, () => BenchSet> = {
+    banking77: () => banking77(perIntent, seed, offTopic),
+    clinc150: () => clinc150(perIntent, seed, offTopic),
+    dstc11: () => dstc11(perIntent, seed, offTopic),
+    "ecommerce-faq": () => ecommerceFaq(offTopic),
+  };
+  for (const name of (values.sets ?? SETS.join(",")).split(",")) {
+    const build = builders[name];
+    if (!build) throw new Error(`unknown set ${name}; choose from ${SETS.join(", ")}`);
+    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations) });
+  }
+}
+
+async function benchSet(
+  set: BenchSet,
+  options: { base: string; generalBase: string; conversations: number },
+) {
+  console.log(`\n## ${set.name}: ${set.note}, ${set.offTopic.length} off-topic`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-answers-${set.name}-`));
+  if (fs.existsSync(path.join(options.generalBase, "retriever.json")))
+    fs.symlinkSync(path.resolve(options.generalBase), retrieverBaseDir(dataDir));
+  const database = await openDatabase({ kind: "pglite" });
+  await database.migrate();
+  const { db } = database;
+  const knowledge: Knowledge = { byPairId: new Map(), byKey: new Map() };
+  for (const p of set.pairs) {
+    const row = await createPair(
+      db,
+      {
+        question: p.question,
+        answer: p.answer,
+        variants: p.variants,
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
+    knowledge.byPairId.set(row.id, p);
+    knowledge.byKey.set(p.key, p);
+  }
+  const rows: [string, Scores, string][] = [];
+  const lexical = new Retriever(null, DEFAULT_CALIBRATION.lexical);
+  rows.push(["lexical ranking", await scoreRanking(db, lexical, set, knowledge), "-"]);
+
+  let bundleDir: string;
+  let trainSeconds: number;
+  let engine: InferenceEngine | undefined;
+  if (options.base === "none") {
+    const started = performance.now();
+    bundleDir = path.join(dataDir, "retriever-only");
+    fs.mkdirSync(bundleDir, { recursive: true });
+    const snapshotPairs = [...knowledge.byPairId].map(([pairId, p]) => ({ pairId, ...p }));
+    const ctx: PipelineContext = {
+      db,
+      dataDir,
+      python: "/usr/bin/python3",
+      signal: new AbortController().signal,
+      report: () => {},
+      log: () => {},
+    };
+    await tuneRetriever(ctx, {
+      runId: set.name,
+      workDir: dataDir,
+      bundleDir,
+      pairs: trainingView(snapshotPairs),
+    });
+    await calibrateBundleRetriever(
+      ctx,
+      bundleDir,
+      heldOutPhrasings(snapshotPairs).map(({ pair, question }) => ({ question, pairId: pair.pairId })),
+    );
+    trainSeconds = (performance.now() - started) / 1000;
+  } else {
+    const baseRow =
+      options.base === "starter"
+        ? await ensureStarterBase(db, dataDir)
+        : await registerLocalBase(db, {
+            name: path.basename(options.base),
+            path: path.resolve(options.base),
+          });
+    const { run, seconds } = await trainToReady(db, dataDir, baseRow);
+    bundleDir = path.join(dataDir, "models", run.id);
+    trainSeconds = seconds;
+    engine = await InferenceEngine.load(bundleDir, { threads: 2 });
+  }
+  const hybrid = await Retriever.forBundle(bundleDir);
+  const calibration = hybrid.calibration;
+  // Calibration's held-out phrasings are approved variants: the benchmark asks only test questions.
+  rows.push([
+    "hybrid ranking + decision",
+    await scoreRanking(db, hybrid, set, knowledge),
+    `${trainSeconds.toFixed(0)} s`,
+  ]);
+  if (engine) {
+    rows.push([
+      "whole answer path",
+      await scoreAnswers(db, engine, hybrid, set, knowledge, options.conversations),
+      `${trainSeconds.toFixed(0)} s`,
+    ]);
+    await engine.dispose();
+  }
+  await hybrid.dispose();
+  await database.close();
+  console.log(
+    `calibration: answers at ${calibration.answerAt.toFixed(3)} (${calibration.source}); measured on held-out phrasings ${JSON.stringify(calibration.measured ?? {})}`,
+  );
+  printTable(rows);
+}
+
+const pct = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? "-" : `${(x * 100).toFixed(1)}%`;
+
+function printTable(rows: [string, Scores, string][]) {
+  const header = [
+    "path",
+    "retrieval@1",
+    "right",
+    "in-scope declined",
+    "clarified",
+    "off-topic declined",
+    "p50 ms",
+    "p95 ms",
+    "loops",
+    "mixed",
+    "right after 2 off-topic",
+    "training",
+  ];
+  const lines = rows.map(([label, s, training]) => [
+    label,
+    pct(s.retrievalAt1),
+    pct(s.right),
+    pct(s.inScopeDeclined),
+    pct(s.clarified),
+    pct(s.offTopicDeclined),
+    s.p50Ms.toFixed(1),
+    s.p95Ms.toFixed(1),
+    s.loops?.toString() ?? "-",
+    s.mixed?.toString() ?? "-",
+    pct(s.afterOffTopicRight),
+    training,
+  ]);
+  console.log(`| ${header.join(" | ")} |\n|${header.map(() => " --- ").join("|")}|`);
+  for (const l of lines) console.log(`| ${l.join(" | ")} |`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
