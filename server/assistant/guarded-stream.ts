@@ -76,7 +76,7 @@ export function guardStream(
     if (
       result.finishReason === "length" ||
       (buffer.trim() && sentenceDeparts(buffer, ctx)) ||
-      !result.text.trim()
+      answerOmits(result.text, ctx.reference)
     )
       return serveCurated(released, tokenId);
     if (ctx.hold) out.push({ text: result.text, tokenId });

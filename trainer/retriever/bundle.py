@@ -4,6 +4,7 @@ weights, the one copy of them: tuning reads the weights back from the initialize
 import json
 import os
 import time
+import warnings
 
 import onnx
 import torch
@@ -35,22 +36,30 @@ def features_spec(buckets: int) -> dict:
     }
 
 
+def _export(model: RetrieverEncoder, path: str) -> None:
+    ids, weights = batch_features(["example question", "a second, longer example question"], model.buckets)
+    dynamic = {0: "batch", 1: "features"}
+    with warnings.catch_warnings():
+        # torch 1.13's exporter warns about shape inference of constants; tests check the graph.
+        warnings.simplefilter("ignore", UserWarning)
+        torch.onnx.export(
+            model,
+            (ids, weights),
+            path,
+            input_names=INPUTS,
+            output_names=[OUTPUT],
+            dynamic_axes={INPUTS[0]: dynamic, INPUTS[1]: dynamic, OUTPUT: {0: "batch"}},
+            opset_version=17,
+            do_constant_folding=True,
+        )
+
+
 def save(model: RetrieverEncoder, out_dir: str, meta: dict) -> dict:
     """Writes encoder.onnx and retriever.json into out_dir (created) and returns the metadata."""
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
-    ids, weights = batch_features(["example question", "a second, longer example question"], model.buckets)
     tmp = os.path.join(out_dir, ONNX_FILE + ".tmp")
-    torch.onnx.export(
-        model,
-        (ids, weights),
-        tmp,
-        input_names=INPUTS,
-        output_names=[OUTPUT],
-        dynamic_axes={INPUTS[0]: {0: "batch", 1: "features"}, INPUTS[1]: {0: "batch", 1: "features"}, OUTPUT: {0: "batch"}},
-        opset_version=17,
-        do_constant_folding=True,
-    )
+    _export(model, tmp)
     os.replace(tmp, os.path.join(out_dir, ONNX_FILE))
     full = {
         "format": FORMAT,

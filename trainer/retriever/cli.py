@@ -6,6 +6,8 @@ import os
 import random
 import signal
 
+import torch
+
 from .. import progress
 from ..errors import TrainerError
 from . import bundle
@@ -37,6 +39,7 @@ def pretrain(datasets_dir: str, out_dir: str, minutes: float, buckets: int, dim:
     # Openings are few groups of many phrasings; repeating them gives them a fair share of batches.
     groups = corpus["replies"] + corpus["other"] + corpus["openings"] * 200
     progress.emit("start", groups=len(groups), minutes=minutes, buckets=buckets, dim=dim)
+    torch.manual_seed(seed)
     model = RetrieverEncoder(buckets, dim)
     stats = train_encoder(model, groups, minutes=minutes, batch_size=256, answer_share=1.0, seed=seed, cancelled=_cancellation())
     meta = bundle.save(model, out_dir, {"kind": "general", "trained_on": list(SOURCES), "pretraining": stats})
@@ -51,6 +54,10 @@ def tune(config_path: str) -> dict:
         groups = [json.loads(line) for line in f if line.strip()]
     groups = [g for g in groups if g.get("texts")]
     off_topic = cfg.get("off_topic") or []
+    # One thread: multithreaded sparse-gradient sums add in varying order, and over hundreds of
+    # steps that makes two runs on the same data rank differently. Tuning is small; pretraining is not.
+    torch.set_num_threads(1)
+    torch.manual_seed(int(cfg.get("seed", 0)))
     base_dir = cfg.get("base_dir")
     if base_dir:
         model, base_meta = bundle.load(base_dir)

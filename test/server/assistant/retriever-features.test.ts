@@ -15,6 +15,6 @@ it("featurizes exactly like the trainer (ids and weights), scripts and edge case
     const got = featurize(c.text, { buckets: fixture.buckets, char_ngrams: fixture.char_ngrams });
     expect(got.ids, c.text).toEqual(c.ids);
     expect(got.weights.length).toBe(c.weights.length);
-    got.weights.forEach((w, i) => expect(w).toBeCloseTo(c.weights[i]!, 7));
+    for (const [i, w] of got.weights.entries()) expect(w).toBeCloseTo(c.weights[i]!, 7);
   }
 });

@@ -1,0 +1,75 @@
+"""The retriever trainer: featurizer parity with the server, tuning that learns and repeats itself
+exactly, and the retriever directory's round trip through ONNX."""
+
+import json
+import os
+
+import pytest
+import torch
+
+from trainer.retriever import bundle
+from trainer.retriever.cli import tune
+from trainer.retriever.features import featurize
+from trainer.retriever.model import RetrieverEncoder, encode
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "retriever-features.json")
+
+GROUPS = [
+    {"texts": ["How do I reset my password?", "forgot my password", "password reset link"], "answer": "Use Settings."},
+    {"texts": ["Where is my invoice?", "download my bill", "invoice history"], "answer": "Billing, History."},
+    {"texts": ["How long does delivery take?", "when will my parcel arrive", "shipping time"], "answer": "3 to 5 days."},
+    {"texts": ["Can I cancel my plan?", "stop my subscription", "end membership"], "answer": "Billing, Plan."},
+]
+
+
+def test_featurizer_matches_the_fixture_the_server_is_checked_against():
+    with open(FIXTURE) as f:
+        fixture = json.load(f)
+    for case in fixture["cases"]:
+        ids, weights = featurize(case["text"], fixture["buckets"])
+        assert ids == case["ids"], case["text"]
+        assert weights == pytest.approx(case["weights"], abs=1e-7)
+
+
+def _tune(tmp_path, name: str, steps: int = 150) -> str:
+    groups = tmp_path / "groups.jsonl"
+    groups.write_text("\n".join(json.dumps(g) for g in GROUPS))
+    out = tmp_path / name
+    config = tmp_path / f"{name}.json"
+    config.write_text(json.dumps({"groups_file": str(groups), "out_dir": str(out), "buckets": 2048, "dim": 16, "steps": steps, "batch_size": 4, "off_topic": ["tell me a joke"]}))
+    tune(str(config))
+    return str(out)
+
+
+def test_tuning_brings_each_rewording_closest_to_its_own_pair(tmp_path):
+    model, meta = bundle.load(_tune(tmp_path, "tuned"))
+    assert meta["features"]["buckets"] == 2048 and meta["dim"] == 16 and meta["tuning"]["steps"] == 150
+    questions = [g["texts"][0] for g in GROUPS]
+    asked = ["i forgot the password", "when does my parcel come", "download the bill", "stop subscription please"]
+    expected = [0, 2, 1, 3]
+    scores = encode(model, asked) @ encode(model, questions).T  # (4, 4)
+    assert scores.argmax(dim=1).tolist() == expected
+
+
+def test_tuning_the_same_data_twice_gives_the_same_encoder(tmp_path):
+    first, _ = bundle.load(_tune(tmp_path, "a", steps=60))
+    second, _ = bundle.load(_tune(tmp_path, "b", steps=60))
+    for (name, a), (_, b) in zip(first.state_dict().items(), second.state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_save_and_load_round_trip_the_weights_through_onnx(tmp_path):
+    model = RetrieverEncoder(512, 8)
+    torch.nn.init.normal_(model.gate.weight)
+    bundle.save(model, str(tmp_path / "r"), {"kind": "general"})
+    loaded, meta = bundle.load(str(tmp_path / "r"))
+    assert meta["format"] == "tunedesk-retriever" and meta["pooling"] == "learned-weighted-mean"
+    texts = ["hello there", "", "a much longer sentence with many words in it"]
+    assert torch.allclose(encode(model, texts), encode(loaded, texts))
+
+
+def test_loading_something_else_is_a_clear_error(tmp_path):
+    from trainer.errors import TrainerError
+
+    with pytest.raises(TrainerError, match="not a retriever directory"):
+        bundle.load(str(tmp_path))
