@@ -8,10 +8,15 @@ import { answerOmits, completeSentences, type GuardContext, sentenceDeparts } fr
 
 export type GuardVerdict = "passed" | "replaced" | "cancelled";
 
+/** A text in word-sized chunks, so a fixed reply streams like a generated one. */
+export function wordChunks(text: string): string[] {
+  return text.match(/\s*\S+\s*/g) ?? (text ? [text] : []);
+}
+
 /** A fixed text as a generation stream: declines, clarifying questions, curated answers. */
 export function fixedStream(text: string): GenerationStream {
   const stream = new ChunkStream();
-  stream.push({ text, tokenId: -1 });
+  for (const chunk of wordChunks(text)) stream.push({ text: chunk, tokenId: -1 });
   stream.end({
     text,
     finishReason: "stop",
@@ -48,9 +53,10 @@ export function guardStream(
     stop();
     const result = await inner.result.catch(() => undefined);
     const text = ctx.curated;
-    if (ctx.hold || released === "") out.push({ text, tokenId: lastTokenId });
-    else if (text.startsWith(released)) out.push({ text: text.slice(released.length), tokenId: lastTokenId });
-    else out.push({ text, tokenId: lastTokenId, replace: true });
+    const continues = !ctx.hold && text.startsWith(released);
+    if (!continues) out.push({ text: "", tokenId: lastTokenId, replace: released !== "" && !ctx.hold });
+    for (const chunk of wordChunks(continues ? text.slice(released.length) : text))
+      out.push({ text: chunk, tokenId: lastTokenId });
     out.end(finalResult(result, text));
     settle("replaced");
   };

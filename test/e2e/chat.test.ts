@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
+import { createPair } from "@/db/queries/knowledge";
 import { knowledgePairs } from "@/db/schema";
 import { createUser } from "@/server/users/service";
 import { insertModel, servingBundle } from "../server/serving-fixtures";
@@ -72,6 +73,19 @@ describe("customer chat in the browser [postgres]", () => {
 
   it("a customer asks, the answer streams, and they rate it down with a correction", async () => {
     await insertModel(database.db, bundle, { name: "support-e2e" });
+    await createPair(
+      database.db,
+      {
+        question,
+        answer: "Boots can be returned within 30 days if they are unworn.",
+        variants: [],
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
     const page = await newPage();
     await page.goto(`${app.url}/chat`);
     await page.getByText("Ask us anything").waitFor();
@@ -152,6 +166,20 @@ describe("customer chat in the browser [postgres]", () => {
     await customerPage.locator('[data-role="staff"]').getByText("A colleague will call you today.").waitFor();
     await page.getByRole("button", { name: "Mark resolved" }).click();
     await page.getByRole("button", { name: "Reopen" }).waitFor();
+  });
+
+  it("an off-topic question is declined with the offer of a person", async () => {
+    const page = await newPage();
+    await page.goto(`${app.url}/chat`);
+    await page.getByText("Ask us anything").waitFor();
+    await ask(page, "Tell me a joke about penguins, please");
+    const answer = page.locator('[data-role="assistant"]').last();
+    await answer.getByText("I can only help with questions about our products").waitFor();
+    await answer.getByTestId("decline-escalate").click();
+    await page.getByLabel("How can we reach you?").fill("penguin@example.com");
+    await page.getByRole("button", { name: "Ask for a human" }).click();
+    await page.getByTestId("escalated").waitFor();
+    expect(await answer.getByTestId("decline-escalate").count()).toBe(0);
   });
 
   it("the widget on another site opens the chat in an iframe with its title and colour", async () => {
