@@ -4,5 +4,6 @@ export * from "./conversations";
 export * from "./embeddings";
 export * from "./knowledge";
 export * from "./models";
+export * from "./settings";
 export * from "./training";
 export * from "./users";

@@ -14,6 +14,7 @@ import {
 import { listFeedbackForConversation, openEscalationItem, saveFeedback } from "@/db/queries/feedback";
 import type { Conversation, FeedbackRating, FeedbackReason, Message } from "@/db/schema";
 import { answerCustomer, type CustomerAnswer } from "@/server/assistant/answer";
+import { getAssistantTexts } from "@/server/assistant/texts";
 import type { ChatMessage } from "@/server/inference";
 import { servingModelFor } from "@/server/serving";
 import { retrieverFor } from "@/server/serving/retriever";
@@ -116,6 +117,7 @@ async function* replyEvents(
       db,
       model: manager,
       retriever: await retrieverFor(status.model.bundlePath),
+      texts: await getAssistantTexts(db),
       question: userMessage.content,
       history,
       signal: abort.signal,

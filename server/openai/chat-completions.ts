@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Model } from "@/db/schema";
 import { answerCustomer } from "@/server/assistant/answer";
+import { getAssistantTexts } from "@/server/assistant/texts";
 import { STREAM_HEADERS } from "@/server/chat/http";
 import {
   type ChatMessage,
@@ -99,6 +100,7 @@ async function startReply(
       db,
       model,
       retriever: await retrieverFor(bundlePath),
+      texts: await getAssistantTexts(db),
       question: last.content,
       history: messages.slice(0, -1),
       sampling: Object.fromEntries(Object.entries(sampling).filter(([, v]) => v !== undefined)),

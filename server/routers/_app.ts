@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc";
 import { apiKeysRouter } from "./apiKeys";
+import { assistantSettingsRouter } from "./assistantSettings";
 import { chatRouter } from "./chat";
 import { conversationsRouter } from "./conversations";
 import { knowledgeRouter } from "./knowledge";
@@ -11,6 +12,7 @@ import { usersRouter } from "./users";
 
 export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
+  assistantSettings: assistantSettingsRouter,
   chat: chatRouter,
   conversations: conversationsRouter,
   reviewQueue: reviewQueueRouter,

@@ -49,6 +49,8 @@ const rules: Record<string, Access> = {
   "apiKeys.list": "admin",
   "apiKeys.create": "admin",
   "apiKeys.revoke": "admin",
+  "assistantSettings.get": "admin",
+  "assistantSettings.update": "admin",
   "training.listBases": "admin",
   "training.registerBase": "admin",
   "training.downloadBase": "admin",
