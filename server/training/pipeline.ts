@@ -10,6 +10,8 @@ import {
   type TrainingProgress,
   type TrainingRun,
 } from "@/db/schema";
+import { OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
+import { getAssistantTexts } from "@/server/assistant/texts";
 import { ChatFormat, type TrainingExample } from "@/server/inference";
 import { getBase } from "./bases";
 import { type EvaluationReport, evaluateBundle, heldOutQuestions, trainedQuestions } from "./evaluation";
@@ -120,7 +122,11 @@ export async function runTrainingPipeline(
       question,
       variants: [],
     }));
-    const trainExamples = buildSupportExamples(format, train, { maxTokens: settings.maxSeqLen });
+    const trainExamples = buildSupportExamples(format, train, {
+      maxTokens: settings.maxSeqLen,
+      offTopic: OFF_TOPIC_FOR_TUNING,
+      decline: (await getAssistantTexts(ctx.db)).decline,
+    });
     const valExamples = buildSupportExamples(format, heldOut, { maxTokens: settings.maxSeqLen });
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
