@@ -1,6 +1,8 @@
 import pLimit from "p-limit";
 import type { Db } from "@/db/client";
 import { answerCustomer } from "@/server/assistant/answer";
+import type { Decision } from "@/server/assistant/decision";
+import { OFF_TOPIC_FOR_CALIBRATION } from "@/server/assistant/off-topic";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { repetitionRate, rougeL, tokenF1, wordCount } from "./answer-metrics";
@@ -23,6 +25,22 @@ export interface ModelScores {
   /** Mean time to a whole answer, over questions answered alone (LATENCY_SAMPLES per set). */
   meanLatencyMs: number;
   questions: number;
+  /** Answers grounded on the question's own pair that say its answer (token F1 >= RIGHT_F1). */
+  rightShare?: number;
+  /** The question's own pair ranked first by the bundle's retriever. */
+  retrievalAt1?: number;
+  /** Questions the bot declined although their pair exists (in-scope wrongly declined). */
+  declinedShare?: number;
+  /** Answers that name a product other than the one of the pair they are grounded on. */
+  mixedProducts?: number;
+  /** Answers that repeat themselves (repetition above LOOP_REPETITION). */
+  loops?: number;
+}
+
+/** What customers get on off-topic and hostile messages. */
+export interface OffTopicScores {
+  questions: number;
+  declinedShare: number;
 }
 
 export interface ModelEvaluation {
@@ -38,6 +56,8 @@ export interface EvaluationReport {
   models: ModelEvaluation[];
   /** A sample of trained questions, asked as written: did the model learn its knowledge? */
   trained?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
+  /** Off-topic and hostile messages: each model's share declined (scores.declinedShare). */
+  offTopic?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
 }
 
 export const MAX_EVAL_QUESTIONS = 40;
@@ -69,12 +89,46 @@ export function trainedQuestions(
     .map((p) => ({ pairId: p.pairId, question: p.question, reference: p.answer }));
 }
 
+export const MAX_OFF_TOPIC_QUESTIONS = 40;
+
+/** Off-topic and hostile messages the run never tuned on (answers are the decline, or wrong). */
+export function offTopicQuestions(): EvalQuestion[] {
+  return OFF_TOPIC_FOR_CALIBRATION.slice(0, MAX_OFF_TOPIC_QUESTIONS).map((question) => ({
+    pairId: "",
+    question,
+    reference: "",
+  }));
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-type AnswerResult = { text: string; stopped: boolean; ms: number };
+/** Token F1 against the reference from which an answer counts as the right one. */
+export const RIGHT_F1 = 0.5;
+export const LOOP_REPETITION = 0.3;
+
+type AnswerResult = {
+  text: string;
+  stopped: boolean;
+  ms: number;
+  decision: Decision;
+  topPairId: string | undefined;
+  mixed: boolean;
+};
 
 function score(results: AnswerResult[], questions: EvalQuestion[], meanLatencyMs: number): ModelScores {
+  const share = (test: (r: AnswerResult, q: EvalQuestion) => boolean) =>
+    mean(results.map((r, i) => (test(r, questions[i]!) ? 1 : 0)));
   return {
+    rightShare: share(
+      (r, q) =>
+        r.decision.kind === "answer" &&
+        r.decision.pair.id === q.pairId &&
+        tokenF1(r.text, q.reference) >= RIGHT_F1,
+    ),
+    retrievalAt1: share((r, q) => r.topPairId === q.pairId),
+    declinedShare: share((r) => r.decision.kind === "decline"),
+    mixedProducts: share((r) => r.mixed),
+    loops: share((r) => repetitionRate(r.text) > LOOP_REPETITION),
     tokenF1: mean(results.map((r, i) => tokenF1(r.text, questions[i]!.reference))),
     rougeL: mean(results.map((r, i) => rougeL(r.text, questions[i]!.reference))),
     stoppedShare: mean(results.map((r) => (r.stopped ? 1 : 0))),
@@ -110,7 +164,7 @@ export async function evaluateBundle<K extends string>(
   const answer = async (q: EvalQuestion): Promise<AnswerResult> => {
     if (options.signal?.aborted) throw new Error("Evaluation cancelled");
     const started = performance.now();
-    const { stream } = await answerCustomer({
+    const { stream, decision } = await answerCustomer({
       db,
       model: engine,
       retriever,
@@ -118,10 +172,22 @@ export async function evaluateBundle<K extends string>(
       signal: options.signal,
     });
     const result = await stream.result;
+    const ms = performance.now() - started;
+    const { ranked } = await retriever.rank(db, q.question);
+    const text = result.text.trim();
+    const products = [...(await retriever.current(db)).products.values()];
+    const own = decision.kind === "answer" ? decision.pair.product : null;
+    const lower = text.toLowerCase();
     return {
-      text: result.text.trim(),
+      text,
       stopped: result.finishReason === "stop",
-      ms: performance.now() - started,
+      ms,
+      decision,
+      topPairId: ranked[0]?.id,
+      mixed: products.some(
+        (p) =>
+          p !== own && lower.includes(p.toLowerCase()) && !q.question.toLowerCase().includes(p.toLowerCase()),
+      ),
     };
   };
   try {

@@ -14,7 +14,13 @@ import { OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
 import { getAssistantTexts } from "@/server/assistant/texts";
 import { ChatFormat, type TrainingExample } from "@/server/inference";
 import { getBase } from "./bases";
-import { type EvaluationReport, evaluateBundle, heldOutQuestions, trainedQuestions } from "./evaluation";
+import {
+  type EvaluationReport,
+  evaluateBundle,
+  heldOutQuestions,
+  offTopicQuestions,
+  trainedQuestions,
+} from "./evaluation";
 import { buildSupportExamples } from "./examples";
 import { calibrateBundleRetriever, type RetrieverReport, tuneRetriever } from "./retriever-tuning";
 import type { TrainingSettings } from "./settings";
@@ -235,11 +241,16 @@ async function evaluateAgainstBaselines(
     heldOut: { pairId: string; question: string; variants: string[]; answer: string }[];
   },
 ): Promise<EvaluationReport> {
-  const sets = { heldOut: heldOutQuestions(params.heldOut), trained: trainedQuestions(params.train) };
+  const sets = {
+    heldOut: heldOutQuestions(params.heldOut),
+    trained: trainedQuestions(params.train),
+    offTopic: offTopicQuestions(),
+  };
   const report: EvaluationReport = {
     questions: sets.heldOut,
     models: [],
     trained: { questions: sets.trained, models: [] },
+    offTopic: { questions: sets.offTopic, models: [] },
   };
   const production = await findProductionModel(ctx.db);
   const contenders: { label: string; modelId: string | null; dir: () => Promise<string> }[] = [
@@ -256,6 +267,7 @@ async function evaluateAgainstBaselines(
     const result = await evaluateBundle(ctx.db, await c.dir(), sets, { signal: ctx.signal });
     if (sets.heldOut.length) report.models.push({ label: c.label, modelId: c.modelId, ...result.heldOut });
     report.trained!.models.push({ label: c.label, modelId: c.modelId, ...result.trained });
+    report.offTopic!.models.push({ label: c.label, modelId: c.modelId, ...result.offTopic });
   }
   return report;
 }

@@ -6,27 +6,57 @@ import { type Model, modelPromotions, models } from "@/db/schema";
 import { UserFacingError } from "@/server/users/errors";
 import type { EvaluationReport } from "./evaluation";
 
-/** The held-out score the promotion gate compares: token F1 of the answers. */
-export function heldOutScore(report: EvaluationReport | null | undefined, label: string): number | undefined {
-  return report?.models.find((m) => m.label === label)?.scores.tokenF1;
+/** Right answers to held-out rewordings below which promoting needs a stated reason. */
+export const RIGHT_ANSWER_FLOOR = 0.6;
+/** Fewer held-out questions than this say too little to hold a model to the floor. */
+const MIN_QUESTIONS_FOR_FLOOR = 10;
+
+export type GateMetric = "right answers" | "token F1";
+
+/**
+ * The held-out score the promotion gate compares: the share of right answers to held-out
+ * rewordings (what customers get), or token F1 for reports from before that was measured.
+ */
+export function heldOutScore(
+  report: EvaluationReport | null | undefined,
+  label: string,
+): { metric: GateMetric; value: number; questions: number } | undefined {
+  const scores = report?.models.find((m) => m.label === label)?.scores;
+  if (!scores) return undefined;
+  return scores.rightShare !== undefined
+    ? { metric: "right answers", value: scores.rightShare, questions: scores.questions }
+    : { metric: "token F1", value: scores.tokenF1, questions: scores.questions };
+}
+
+export interface GateVerdict {
+  worse: boolean;
+  belowFloor: boolean;
+  metric?: GateMetric;
+  candidate?: number;
+  production?: number;
+  floor: number;
 }
 
 /**
- * Whether the candidate scored worse than the model in production. Prefers the comparison made in
- * the candidate's own evaluation (same questions); falls back to each model's own score.
+ * Whether the candidate needs a stated reason to be promoted: it answers held-out rewordings worse
+ * than production (compared in the candidate's own evaluation, same questions, when it has one),
+ * or below the floor. Prefers the same-run comparison; falls back to each model's own score.
  */
-export function gateVerdict(
-  candidate: Model,
-  production: Model | undefined,
-): { worse: boolean; candidate?: number; production?: number } {
-  if (!production) return { worse: false };
+export function gateVerdict(candidate: Model, production: Model | undefined): GateVerdict {
   const report = candidate.evaluation as EvaluationReport | null;
-  const sameRun = report?.models.find((m) => m.label === "production" && m.modelId === production.id);
-  const candidateScore = heldOutScore(report, "candidate");
-  const productionScore =
-    sameRun?.scores.tokenF1 ?? heldOutScore(production.evaluation as EvaluationReport | null, "candidate");
-  if (candidateScore === undefined || productionScore === undefined) return { worse: false };
-  return { worse: candidateScore < productionScore, candidate: candidateScore, production: productionScore };
+  const own = heldOutScore(report, "candidate");
+  const belowFloor =
+    own?.metric === "right answers" &&
+    own.questions >= MIN_QUESTIONS_FOR_FLOOR &&
+    own.value < RIGHT_ANSWER_FLOOR;
+  const base = { belowFloor, floor: RIGHT_ANSWER_FLOOR, metric: own?.metric, candidate: own?.value };
+  if (!production || !own) return { ...base, worse: false };
+  const sameRun = report?.models.some((m) => m.label === "production" && m.modelId === production.id);
+  const theirs = sameRun
+    ? heldOutScore(report, "production")
+    : heldOutScore(production.evaluation as EvaluationReport | null, "candidate");
+  if (!theirs || theirs.metric !== own.metric) return { ...base, worse: false };
+  return { ...base, worse: own.value < theirs.value, production: theirs.value };
 }
 
 async function switchProduction(
@@ -77,16 +107,21 @@ export async function promoteModel(
   }
   const verdict = gateVerdict(candidate, await findProductionModel(db));
   const reason = params.overrideReason?.trim();
-  if (verdict.worse && !reason) {
+  const needsReason = verdict.worse || verdict.belowFloor;
+  if (needsReason && !reason) {
+    const show = (v: number | undefined) =>
+      v === undefined ? "?" : verdict.metric === "right answers" ? `${(v * 100).toFixed(0)}%` : v.toFixed(3);
     throw new UserFacingError(
-      `This candidate answers held-out questions worse than production (token F1 ${verdict.candidate?.toFixed(3)} vs ${verdict.production?.toFixed(3)}). Give a reason to promote it anyway.`,
+      verdict.worse
+        ? `This candidate answers held-out questions worse than production (${verdict.metric} ${show(verdict.candidate)} vs ${show(verdict.production)}). Give a reason to promote it anyway.`
+        : `This candidate answers only ${show(verdict.candidate)} of held-out rewordings right, below the floor of ${show(verdict.floor)}. Give a reason to promote it anyway.`,
       "conflict",
     );
   }
   return switchProduction(db, candidate, {
     actorId: params.actorId,
     kind: "promote",
-    overrideReason: verdict.worse ? reason : undefined,
+    overrideReason: needsReason ? reason : undefined,
   });
 }
 

@@ -1,7 +1,13 @@
 import type { EvaluationReport, ModelScores } from "@/server/training/evaluation";
 import { formatCount, formatPercent, formatScore } from "./format";
 
-const columns: { key: keyof ModelScores; label: string; title: string; show: (v: number) => string }[] = [
+type ScoreKey = "tokenF1" | "rougeL" | "stoppedShare" | "repetition" | "meanAnswerWords" | "meanLatencyMs";
+const columns: {
+  key: ScoreKey & keyof ModelScores;
+  label: string;
+  title: string;
+  show: (v: number) => string;
+}[] = [
   { key: "tokenF1", label: "Token F1", title: "Word overlap with the reference answer", show: formatScore },
   {
     key: "rougeL",
@@ -28,6 +34,68 @@ const columns: { key: keyof ModelScores; label: string; title: string; show: (v:
 
 type QuestionSet = Pick<EvaluationReport, "questions" | "models">;
 
+const dash = (v: number | undefined, show: (v: number) => string) => (v === undefined ? "–" : show(v));
+
+/**
+ * What customers get from each model: right answers to held-out rewordings of known pairs,
+ * retrieval, wrong declines, off-topic declines, mixed products, loops and latency.
+ */
+export function CustomerFigures({ report }: { report: EvaluationReport | null | undefined }) {
+  if (!report || report.models.length === 0 || report.models[0]!.scores.rightShare === undefined) return null;
+  const offTopic = new Map(report.offTopic?.models.map((m) => [m.label, m.scores.declinedShare]) ?? []);
+  return (
+    <div className="table-wrap panel">
+      <table data-testid="customer-figures">
+        <caption className="muted">
+          What customers get: {report.questions.length} held-out rewordings of trained pairs and{" "}
+          {report.offTopic?.questions.length ?? 0} off-topic or hostile messages, through the whole answer
+          path (retrieve, decide, generate, guard).
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col" title="Grounded on the right pair and saying its answer">
+              Right answers
+            </th>
+            <th scope="col" title="The right pair ranked first by retrieval">
+              Retrieval@1
+            </th>
+            <th scope="col" title="Known questions the bot declined">
+              Wrongly declined
+            </th>
+            <th scope="col" title="Off-topic and hostile messages declined">
+              Off-topic declined
+            </th>
+            <th scope="col" title="Answers naming another product than their pair's">
+              Mixed products
+            </th>
+            <th scope="col" title="Answers that repeat themselves">
+              Loops
+            </th>
+            <th scope="col" title="Mean time to a full answer, asked alone">
+              Latency
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.models.map((m) => (
+            <tr key={m.label} className={m.label === "candidate" ? "highlight" : undefined}>
+              <th scope="row">{m.label}</th>
+              <td>{dash(m.scores.rightShare, formatPercent)}</td>
+              <td>{dash(m.scores.retrievalAt1, formatPercent)}</td>
+              <td>{dash(m.scores.declinedShare, formatPercent)}</td>
+              <td>{dash(offTopic.get(m.label), formatPercent)}</td>
+              <td>{dash(m.scores.mixedProducts, formatPercent)}</td>
+              <td>{dash(m.scores.loops, formatPercent)}</td>
+              <td>{formatCount(m.scores.meanLatencyMs)} ms</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
  * The evaluation of a model: held-out scores (what the promotion gate compares) and, when the report
  * has them, scores on a sample of trained questions (did it learn its knowledge at all?).
@@ -36,6 +104,7 @@ export function EvaluationSection({ report }: { report: EvaluationReport | null 
   const trained = (report as { trained?: QuestionSet } | null | undefined)?.trained;
   return (
     <>
+      <CustomerFigures report={report} />
       <EvaluationTable report={report} kind="held-out" />
       {trained && trained.models.length > 0 && (
         <>
@@ -57,7 +126,12 @@ export function EvaluationTable({
 }) {
   if (!report) return <p className="muted">Not evaluated.</p>;
   if (report.models.length === 0) {
-    return <p className="muted">No held-out questions: the snapshot was too small to hold some pairs out.</p>;
+    return (
+      <p className="muted">
+        No held-out rewordings: no pair had a variant to keep out of training. Add variants (other ways
+        customers ask) to measure how the bot copes with other words.
+      </p>
+    );
   }
   return (
     <div className="table-wrap panel">

@@ -3,10 +3,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatScore } from "@/app/console/_training/format";
+import { formatPercent, formatScore } from "@/app/console/_training/format";
 import type { Model } from "@/db/schema";
+import type { GateVerdict } from "@/server/training/promotion";
 
-type Gate = { worse: boolean; candidate?: number; production?: number } | null;
+type Gate = GateVerdict | null;
 
 const isConflict = (e: unknown) => (e as { data?: { code?: string } } | null)?.data?.code === "CONFLICT";
 
@@ -40,7 +41,9 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
   };
   const promote = useMutation(trpc.models.promote.mutationOptions(handlers));
   const rollBack = useMutation(trpc.models.rollBack.mutationOptions(handlers));
-  const askReason = needsReason || !!gate?.worse;
+  const askReason = needsReason || !!gate?.worse || !!gate?.belowFloor;
+  const show = (v: number | undefined) =>
+    v === undefined ? "?" : gate?.metric === "right answers" ? formatPercent(v) : formatScore(v);
 
   function submitPromote(event: FormEvent) {
     event.preventDefault();
@@ -94,12 +97,20 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
       {/* The server's refusal says the same as this warning, and more: show one of them. */}
       {gate?.worse && !error ? (
         <p className="warning">
-          This candidate answers held-out questions worse than production (token F1{" "}
-          {formatScore(gate.candidate)} vs {formatScore(gate.production)}).
+          This candidate answers held-out questions worse than production ({gate.metric}{" "}
+          {show(gate.candidate)} vs {show(gate.production)}).
         </p>
-      ) : !gate?.worse && gate?.candidate !== undefined ? (
-        <p>
-          Held-out token F1 {formatScore(gate.candidate)} vs production {formatScore(gate.production)}.
+      ) : gate?.belowFloor && !error ? (
+        <p className="warning">
+          This candidate answers only {show(gate.candidate)} of held-out rewordings right, below the floor of{" "}
+          {show(gate.floor)}.
+        </p>
+      ) : gate?.candidate !== undefined ? (
+        <p data-testid="gate-figures">
+          Held-out {gate.metric}: {show(gate.candidate)}
+          {gate.production !== undefined ? ` vs production ${show(gate.production)}` : ""}
+          {gate.metric === "right answers" ? ` (floor ${show(gate.floor)})` : ""}. The figures above say what
+          customers would get.
         </p>
       ) : null}
       {error && (
