@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { listConversations } from "@/db/queries/conversations";
+import { createFeedbackDraft } from "@/db/queries/knowledge";
+import { listUnansweredQuestions } from "@/db/queries/unanswered";
 import { conversationStatuses } from "@/db/schema";
 import { getConversationForStaff, setConversationResolved } from "@/server/chat/review";
 import { replyAsStaff } from "@/server/chat/service";
@@ -37,6 +39,23 @@ export const conversationsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       await setConversationResolved(ctx.db, ctx.user.id, input);
       return { ok: true as const };
+    }),
+
+  /** Questions the bot declined or asked about, grouped, for staff to turn into knowledge. */
+  listUnanswered: staffProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(({ ctx, input }) => listUnansweredQuestions(ctx.db, input)),
+
+  /** One click from an unanswered question to a draft pair (the answer is written in Knowledge). */
+  draftFromUnanswered: staffProcedure
+    .input(
+      z.object({
+        question: z.string().trim().min(1, "The question is empty.").max(2000, "That question is too long."),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const pair = await createFeedbackDraft(ctx.db, { question: input.question }, ctx.user.id);
+      return { id: pair.id };
     }),
 
   reply: staffProcedure

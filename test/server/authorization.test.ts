@@ -41,6 +41,8 @@ const rules: Record<string, Access> = {
   "conversations.get": "staff",
   "conversations.setStatus": "staff",
   "conversations.reply": "staff",
+  "conversations.listUnanswered": "staff",
+  "conversations.draftFromUnanswered": "staff",
   "reviewQueue.list": "staff",
   "reviewQueue.createDraftPair": "staff",
   "reviewQueue.applyToPair": "staff",
