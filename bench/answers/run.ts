@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { createPair } from "@/db/queries/knowledge";
 import { DEFAULT_CALIBRATION } from "@/server/assistant/decision";
-import { Retriever } from "@/server/assistant/retriever/retriever";
+import { DEFAULT_WEIGHTS, type RankingWeights, Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
 import type { PipelineContext } from "@/server/training/pipeline";
@@ -41,6 +41,8 @@ async function main() {
       "off-topic": { type: "string", default: "300" },
       seed: { type: "string", default: "13" },
       conversations: { type: "string", default: "40" },
+      "dense-share": { type: "string" },
+      "answer-weight": { type: "string" },
     },
   });
   if (!fs.existsSync(SHARED)) {
@@ -67,13 +69,17 @@ async function main() {
   for (const name of (values.sets ?? SETS.join(",")).split(",")) {
     const build = builders[name];
     if (!build) throw new Error(`unknown set ${name}; choose from ${SETS.join(", ")}`);
-    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations) });
+    const weights = {
+      denseShare: Number(values["dense-share"] ?? DEFAULT_WEIGHTS.denseShare),
+      answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
+    };
+    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations), weights });
   }
 }
 
 async function benchSet(
   set: BenchSet,
-  options: { base: string; generalBase: string; conversations: number },
+  options: { base: string; generalBase: string; conversations: number; weights: RankingWeights },
 ) {
   console.log(`\n## ${set.name}: ${set.note}, ${set.offTopic.length} off-topic`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-answers-${set.name}-`));
@@ -101,7 +107,7 @@ async function benchSet(
     knowledge.byKey.set(p.key, p);
   }
   const rows: [string, Scores, string][] = [];
-  const lexical = new Retriever(null, DEFAULT_CALIBRATION.lexical);
+  const lexical = new Retriever(null, DEFAULT_CALIBRATION.lexical, options.weights);
   rows.push(["lexical ranking", await scoreRanking(db, lexical, set, knowledge), "-"]);
 
   let bundleDir: string;
@@ -145,7 +151,7 @@ async function benchSet(
     trainSeconds = seconds;
     engine = await InferenceEngine.load(bundleDir, { threads: 2 });
   }
-  const hybrid = await Retriever.forBundle(bundleDir);
+  const hybrid = await Retriever.forBundle(bundleDir, options.weights);
   const calibration = hybrid.calibration;
   // Calibration's held-out phrasings are approved variants: the benchmark asks only test questions.
   rows.push([

@@ -18,6 +18,8 @@ import { type FeatureSpec, featurize } from "./features";
 export const LEXICAL_SPEC: FeatureSpec = { buckets: 1 << 18, char_ngrams: [3, 5] };
 /** A pair's phrasings beyond this many add little and cost memory at scale. */
 const MAX_PHRASINGS_PER_PAIR = 24;
+/** The start of an answer is what a customer's words most often echo (and keeps vectors cheap). */
+const ANSWER_CHARS = 400;
 
 export interface DenseHit {
   pair: number;
@@ -30,6 +32,8 @@ export class KnowledgeIndex {
     readonly pairs: IndexedPair[],
     /** phrasing -> index of its pair */
     readonly phrasingPair: Int32Array,
+    /** 1 where the "phrasing" is the pair's answer (indexed for pairs customers word differently) */
+    readonly phrasingIsAnswer: Uint8Array,
     readonly phrasingText: string[],
     /** first phrasing of each pair (phrasings of one pair are contiguous) */
     readonly pairStart: Int32Array,
@@ -54,6 +58,7 @@ export class KnowledgeIndex {
     const pairs = await listIndexedPairs(db);
     const texts: string[] = [];
     const owner: number[] = [];
+    const isAnswer: number[] = [];
     const start = new Int32Array(pairs.length + 1);
     pairs.forEach((p, i) => {
       start[i] = texts.length;
@@ -61,6 +66,13 @@ export class KnowledgeIndex {
       for (const t of phrasings.slice(0, MAX_PHRASINGS_PER_PAIR)) {
         texts.push(t);
         owner.push(i);
+        isAnswer.push(0);
+      }
+      const answer = p.answer.trim().slice(0, ANSWER_CHARS);
+      if (answer && !phrasings.includes(answer)) {
+        texts.push(answer);
+        owner.push(i);
+        isAnswer.push(1);
       }
     });
     start[pairs.length] = texts.length;
@@ -71,7 +83,18 @@ export class KnowledgeIndex {
     const matrix = encoder ? await vectorsFor(db, encoder, texts, previous) : new Float32Array(0);
     const products = new Map<string, string>();
     for (const p of pairs) if (p.product?.trim()) products.set(normaliseName(p.product), p.product);
-    return new KnowledgeIndex(pairs, Int32Array.from(owner), texts, start, matrix, dim, spec, df, products);
+    return new KnowledgeIndex(
+      pairs,
+      Int32Array.from(owner),
+      Uint8Array.from(isAnswer),
+      texts,
+      start,
+      matrix,
+      dim,
+      spec,
+      df,
+      products,
+    );
   }
 
   /** Vector of a phrasing already in the index (for reuse by the next build). */
@@ -79,6 +102,13 @@ export class KnowledgeIndex {
     if (!this.dim) return undefined;
     const i = this.textIndex().get(text);
     return i === undefined ? undefined : this.matrix.subarray(i * this.dim, (i + 1) * this.dim);
+  }
+
+  private pairPositions: Map<string, number> | undefined;
+  /** Where a pair (by id) sits in `pairs`. */
+  positionOf(id: string): number | undefined {
+    this.pairPositions ??= new Map(this.pairs.map((p, i) => [p.id, i]));
+    return this.pairPositions.get(id);
   }
 
   private textPositions: Map<string, number> | undefined;
@@ -90,8 +120,16 @@ export class KnowledgeIndex {
     return this.textPositions;
   }
 
-  /** Best phrasing of each pair by cosine similarity, the `limit` best pairs that `allowed` keeps. */
-  denseSearch(query: Float32Array, limit: number, allowed?: (pair: number) => boolean): DenseHit[] {
+  /**
+   * Best phrasing of each pair by cosine similarity (answers weighted by `answerWeight`), the
+   * `limit` best pairs that `allowed` keeps.
+   */
+  denseSearch(
+    query: Float32Array,
+    limit: number,
+    allowed?: (pair: number) => boolean,
+    answerWeight = 1,
+  ): DenseHit[] {
     const best = new Map<number, DenseHit>();
     const { dim, matrix } = this;
     for (let row = 0; row < this.size; row++) {
@@ -99,6 +137,7 @@ export class KnowledgeIndex {
       let score = 0;
       const offset = row * dim;
       for (let d = 0; d < dim; d++) score += matrix[offset + d]! * query[d]!;
+      if (this.phrasingIsAnswer[row]) score *= answerWeight;
       const current = best.get(pair);
       if (!current || score > current.score) best.set(pair, { pair, phrasing: row, score });
     }

@@ -12,8 +12,15 @@ import { type Calibration, DEFAULT_CALIBRATION, readCalibration } from "../decis
 import { RETRIEVER_DIR, RetrieverEncoder } from "./encoder";
 import { cosineSparse, KnowledgeIndex, normaliseName } from "./knowledge-index";
 
-/** Share of the fused score that is dense similarity (the rest is TF-IDF); measured in bench:answers. */
-export const DENSE_SHARE = 0.5;
+export interface RankingWeights {
+  /** Share of the fused score that is dense similarity (the rest is TF-IDF). */
+  denseShare: number;
+  /** Scores against a pair's answer count this much of a question's (0 leaves answers out). */
+  answerWeight: number;
+}
+
+/** Measured in bench:answers across its data sets. */
+export const DEFAULT_WEIGHTS: RankingWeights = { denseShare: 0.5, answerWeight: 0.8 };
 const DENSE_CANDIDATES = 30;
 const LEXICAL_CANDIDATES = 20;
 
@@ -37,6 +44,7 @@ export class Retriever {
   constructor(
     readonly encoder: RetrieverEncoder | null,
     readonly calibration: Calibration,
+    readonly weights: RankingWeights = DEFAULT_WEIGHTS,
   ) {}
 
   get mode(): "hybrid" | "lexical" {
@@ -44,11 +52,11 @@ export class Retriever {
   }
 
   /** The retriever of a model bundle: `<bundle>/retriever/` when present, else lexical. */
-  static async forBundle(bundleDir: string | null): Promise<Retriever> {
+  static async forBundle(bundleDir: string | null, weights?: RankingWeights): Promise<Retriever> {
     const dir = bundleDir ? path.join(bundleDir, RETRIEVER_DIR) : null;
     const encoder = dir && fs.existsSync(dir) ? await RetrieverEncoder.load(dir) : null;
     const calibration = (dir && readCalibration(dir)) || DEFAULT_CALIBRATION[encoder ? "hybrid" : "lexical"];
-    return new Retriever(encoder, calibration);
+    return new Retriever(encoder, calibration, weights);
   }
 
   /** The index of today's approved knowledge (rebuilt when any process changed it). */
@@ -93,11 +101,12 @@ export class Retriever {
       : undefined;
     const candidates = new Set<number>();
     const query = this.encoder ? (await this.encoder.encode([text]))[0]! : undefined;
+    const { denseShare, answerWeight } = this.weights;
     if (query)
-      for (const hit of index.denseSearch(query, DENSE_CANDIDATES, allowed)) candidates.add(hit.pair);
-    const position = new Map(index.pairs.map((p, i) => [p.id, i]));
+      for (const hit of index.denseSearch(query, DENSE_CANDIDATES, allowed, answerWeight))
+        candidates.add(hit.pair);
     for (const r of await retrieveApprovedPairs(db, text, LEXICAL_CANDIDATES)) {
-      const i = position.get(r.id);
+      const i = index.positionOf(r.id);
       if (i !== undefined && (!allowed || allowed(i))) candidates.add(i);
     }
     const lexicalQuery = index.lexicalVector(text);
@@ -108,10 +117,13 @@ export class Retriever {
       for (const phrasing of index.phrasingsOf(pair)) {
         const text = index.phrasingText[phrasing]!;
         if (options.excludeTexts?.has(text) || this.excludeTexts.has(text)) continue;
+        const weight = index.phrasingIsAnswer[phrasing] ? answerWeight : 1;
+        if (weight === 0) continue;
         const lexical = cosineSparse(lexicalQuery, index.lexicalVector(text));
-        const score = query
-          ? DENSE_SHARE * index.denseScore(query, phrasing) + (1 - DENSE_SHARE) * lexical
+        const fused = query
+          ? denseShare * index.denseScore(query, phrasing) + (1 - denseShare) * lexical
           : lexical;
+        const score = weight * fused;
         if (score > best) {
           best = score;
           matched = phrasing;

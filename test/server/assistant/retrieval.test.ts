@@ -84,7 +84,8 @@ describeEachDatabase("hybrid retrieval", (testDb) => {
             .where(eq(knowledgeEmbeddings.encoderId, first.encoder!.id))
         )[0]!.n,
       );
-    const phrasings = KNOWLEDGE.reduce((n, p) => n + 1 + p.variants.length, 0);
+    // Every question and variant, and each pair's answer (customers echo answers' words too).
+    const phrasings = KNOWLEDGE.reduce((n, p) => n + 1 + p.variants.length + 1, 0);
     expect(await stored()).toBe(phrasings);
 
     const second = await Retriever.forBundle(bundle); // as another process would load it
@@ -105,7 +106,7 @@ describeEachDatabase("hybrid retrieval", (testDb) => {
       null,
     );
     expect((await second.rank(db, "can you deliver to canada")).ranked[0]?.id).toBe(added.id);
-    expect(await stored()).toBe(phrasings + 2);
+    expect(await stored()).toBe(phrasings + 3);
     await setPairsStatus(db, [added.id], "archived", null);
     expect((await second.rank(db, "can you deliver to canada")).ranked.map((r) => r.id)).not.toContain(
       added.id,
