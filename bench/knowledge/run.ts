@@ -2,9 +2,11 @@
  * Knowledge curation benchmark: imports 100,000 pairs (300,000 variants) from JSONL, then measures
  * search, list pages (with filters and keyset paging) and export on PGlite and PostgreSQL.
  * Usage: npm run bench:knowledge -- [--pairs 100000] [--db pglite,postgres] [--queries 200]
+ *        [--retriever DIR|none] (default .tunedesk/retriever-base, else an untrained encoder)
  * PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); a throw-away
  * database is created and dropped.
  */
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +16,9 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { type Database, openDatabase } from "@/db/client";
 import { listPairs, type PairFilter, type PairSort, searchPairsByText } from "@/db/queries/knowledge-search";
+import { DEFAULT_CALIBRATION } from "@/server/assistant/decision";
+import { RetrieverEncoder } from "@/server/assistant/retriever/encoder";
+import { Retriever } from "@/server/assistant/retriever/retriever";
 import { exportKnowledge } from "@/server/knowledge/export";
 import { importKnowledge } from "@/server/knowledge/import";
 import { prng, syntheticPairs, withTypo } from "./synthetic";
@@ -23,6 +28,7 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "100000" },
     db: { type: "string", default: "pglite,postgres" },
     queries: { type: "string", default: "200" },
+    retriever: { type: "string" },
   },
 });
 const PAIRS = Number(values.pairs);
@@ -89,7 +95,7 @@ async function openBenchDatabase(
   };
 }
 
-async function bench(kind: "pglite" | "postgres", file: Buffer, questions: string[]) {
+async function bench(kind: "pglite" | "postgres", file: Buffer, questions: string[], encoderDir: string | null) {
   console.log(
     `\n== ${kind}: ${PAIRS.toLocaleString("en-US")} pairs, ${(PAIRS * 3).toLocaleString("en-US")} variants ==`,
   );
@@ -136,6 +142,21 @@ async function bench(kind: "pglite" | "postgres", file: Buffer, questions: strin
     for (const q of searchTerms.slice(0, 100))
       retrieval.push((await timed(() => searchPairsByText(db, q, { limit: 5 })))[1]);
     summary("retrieval searchPairsByText (top 5)", retrieval);
+    if (encoderDir) {
+      const encoder = await RetrieverEncoder.load(encoderDir);
+      const retriever = new Retriever(encoder, DEFAULT_CALIBRATION.hybrid);
+      const [index, buildMs] = await timed(() => retriever.current(db));
+      console.log(
+        `  hybrid index: ${index.size.toLocaleString("en-US")} phrasings embedded and stored in ${(buildMs / 1000).toFixed(1)} s, ${((index.matrix.byteLength) / 1e6).toFixed(0)} MB of vectors`,
+      );
+      const [, reloadMs] = await timed(() => new Retriever(encoder, DEFAULT_CALIBRATION.hybrid).current(db));
+      console.log(`  hybrid index reloaded from the embedding store in ${(reloadMs / 1000).toFixed(1)} s`);
+      for (const q of questions.slice(0, 5)) await retriever.rank(db, q);
+      const hybrid: number[] = [];
+      for (const q of searchTerms.slice(0, 100)) hybrid.push((await timed(() => retriever.rank(db, q)))[1]);
+      summary("retrieval hybrid Retriever.rank (top 5)", hybrid);
+      await retriever.dispose();
+    }
 
     const products = (await db.execute(
       sql`select distinct product from knowledge_pairs limit 20`,
@@ -179,17 +200,41 @@ async function bench(kind: "pglite" | "postgres", file: Buffer, questions: strin
   }
 }
 
+/**
+ * The encoder hybrid retrieval is timed with: the general retriever base when it was built
+ * (npm run build:retriever), else an untrained one of the same shape (speed does not depend on
+ * the weights).
+ */
+async function benchEncoder(): Promise<string | null> {
+  if (values.retriever === "none") return null;
+  const base = path.resolve(values.retriever ?? ".tunedesk/retriever-base");
+  if (fs.existsSync(path.join(base, "retriever.json"))) {
+    console.log(`Retriever: ${base}`);
+    return base;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tunedesk-bench-retriever-"));
+  const groups = path.join(dir, "groups.jsonl");
+  fs.writeFileSync(groups, '{"texts":["a","b"]}\n{"texts":["c","d"]}\n');
+  const config = path.join(dir, "run.json");
+  fs.writeFileSync(config, JSON.stringify({ groups_file: groups, out_dir: path.join(dir, "retriever"), steps: 1 }));
+  execFileSync("/usr/bin/python3", ["-m", "trainer", "retriever-tune", "--config", config], { stdio: "ignore" });
+  console.log("Retriever: untrained, full size (no retriever base built)");
+  return path.join(dir, "retriever");
+}
+
 async function main() {
   const { pairs } = syntheticPairs(PAIRS);
   const file = Buffer.from(`${pairs.map((p) => JSON.stringify(p)).join("\n")}\n`);
   console.log(
     `Synthetic JSONL: ${PAIRS.toLocaleString("en-US")} lines, ${(file.length / 1e6).toFixed(1)} MB; ${os.cpus().length} CPUs`,
   );
+  const encoderDir = await benchEncoder();
   for (const kind of (values.db ?? "pglite,postgres").split(",") as ("pglite" | "postgres")[])
     await bench(
       kind,
       file,
       pairs.map((p) => p.question),
+      encoderDir,
     );
 }
 
