@@ -139,7 +139,7 @@ describe("customer chat in the browser [postgres]", () => {
     await page.getByText("Draft pair created in Knowledge.").waitFor();
 
     const pairs = await database.db.select().from(knowledgePairs);
-    expect(pairs.find((p) => p.question === question)).toMatchObject({
+    expect(pairs.find((p) => p.question === question && p.source === "feedback")).toMatchObject({
       answer: correction,
       status: "draft",
       source: "feedback",
