@@ -102,13 +102,11 @@ describe("training and models console in the browser", () => {
       ((await form.getByTestId(testId).textContent()) ?? "")
         .match(/[\d,]+/g)!
         .map((n) => Number(n.replace(/,/g, "")));
-    const [train, heldOut] = await numbers("preview-split");
-    expect(train! + heldOut!).toBe(approved);
+    // Every pair trains; some variants are held out to ask the model in other words.
+    const [heldOut] = await numbers("preview-split");
     expect(heldOut).toBeGreaterThanOrEqual(1);
-    // Each variant is an example of its own.
-    const [trainExamples, heldOutExamples] = await numbers("preview-examples");
-    expect(trainExamples).toBeGreaterThanOrEqual(train!);
-    expect(heldOutExamples).toBeGreaterThanOrEqual(heldOut!);
+    const [trainExamples] = await numbers("preview-examples");
+    expect(trainExamples).toBeGreaterThan(approved);
     expect(
       Number((await form.getByTestId("preview-tokens").textContent())?.replace(/[^0-9]/g, "")),
     ).toBeGreaterThan(0);
