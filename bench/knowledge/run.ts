@@ -95,7 +95,12 @@ async function openBenchDatabase(
   };
 }
 
-async function bench(kind: "pglite" | "postgres", file: Buffer, questions: string[], encoderDir: string | null) {
+async function bench(
+  kind: "pglite" | "postgres",
+  file: Buffer,
+  questions: string[],
+  encoderDir: string | null,
+) {
   console.log(
     `\n== ${kind}: ${PAIRS.toLocaleString("en-US")} pairs, ${(PAIRS * 3).toLocaleString("en-US")} variants ==`,
   );
@@ -147,7 +152,7 @@ async function bench(kind: "pglite" | "postgres", file: Buffer, questions: strin
       const retriever = new Retriever(encoder, DEFAULT_CALIBRATION.hybrid);
       const [index, buildMs] = await timed(() => retriever.current(db));
       console.log(
-        `  hybrid index: ${index.size.toLocaleString("en-US")} phrasings embedded and stored in ${(buildMs / 1000).toFixed(1)} s, ${((index.matrix.byteLength) / 1e6).toFixed(0)} MB of vectors`,
+        `  hybrid index: ${index.size.toLocaleString("en-US")} phrasings embedded and stored in ${(buildMs / 1000).toFixed(1)} s, ${(index.matrix.byteLength / 1e6).toFixed(0)} MB of vectors`,
       );
       const [, reloadMs] = await timed(() => new Retriever(encoder, DEFAULT_CALIBRATION.hybrid).current(db));
       console.log(`  hybrid index reloaded from the embedding store in ${(reloadMs / 1000).toFixed(1)} s`);
@@ -216,8 +221,13 @@ async function benchEncoder(): Promise<string | null> {
   const groups = path.join(dir, "groups.jsonl");
   fs.writeFileSync(groups, '{"texts":["a","b"]}\n{"texts":["c","d"]}\n');
   const config = path.join(dir, "run.json");
-  fs.writeFileSync(config, JSON.stringify({ groups_file: groups, out_dir: path.join(dir, "retriever"), steps: 1 }));
-  execFileSync("/usr/bin/python3", ["-m", "trainer", "retriever-tune", "--config", config], { stdio: "ignore" });
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ groups_file: groups, out_dir: path.join(dir, "retriever"), steps: 1 }),
+  );
+  execFileSync("/usr/bin/python3", ["-m", "trainer", "retriever-tune", "--config", config], {
+    stdio: "ignore",
+  });
   console.log("Retriever: untrained, full size (no retriever base built)");
   return path.join(dir, "retriever");
 }

@@ -44,7 +44,7 @@ export async function groundQuestion(
   if (isPromptAttack(question))
     return { decision: { kind: "decline", reason: "unsafe", score: 0 }, query: question, products: [] };
   const alone = await retriever.rank(db, question);
-  const decision = decide(alone.ranked, retriever.calibration);
+  const decision = decide(alone.ranked, retriever.calibration, alone.offTopicScore);
   if (decision.kind === "answer") return { decision, query: question, products: alone.products };
   const followUp = await resolveFollowUp(db, retriever, question, history);
   return followUp ?? { decision, query: question, products: alone.products };

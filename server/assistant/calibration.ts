@@ -4,7 +4,7 @@
  * off-topic questions. Too few held-out phrasings keep the defaults, measured all the same.
  */
 import type { Db } from "@/db/client";
-import { type Calibration, DEFAULT_CALIBRATION, decide } from "./decision";
+import { type Calibration, DEFAULT_CALIBRATION, decide, decisionScore } from "./decision";
 import type { Retriever } from "./retriever/retriever";
 
 export const IN_SCOPE_DECLINE_TARGET = 0.05;
@@ -31,18 +31,21 @@ export async function calibrate(
   const excludeTexts = new Set(inScope.map((p) => p.question.trim()));
   const inScopeTop = [];
   for (const probe of inScope) {
-    const { ranked } = await retriever.rank(db, probe.question, { excludeTexts });
-    inScopeTop.push({ probe, ranked });
+    const { ranked, offTopicScore } = await retriever.rank(db, probe.question, { excludeTexts });
+    inScopeTop.push({ probe, ranked, offTopicScore });
   }
   const offTopicRanked = [];
-  for (const q of offTopic) offTopicRanked.push((await retriever.rank(db, q)).ranked);
+  for (const q of offTopic) offTopicRanked.push(await retriever.rank(db, q));
 
   const defaults = DEFAULT_CALIBRATION[retriever.mode];
   const enough = inScope.length >= MIN_CALIBRATION_PHRASINGS;
-  const scores = inScopeTop.map((r) => r.ranked[0]?.score ?? 0).sort((a, b) => a - b);
+  const scores = inScopeTop
+    .map((r) => decisionScore(r.ranked[0]?.score ?? 0, r.offTopicScore, defaults))
+    .sort((a, b) => a - b);
   const answerAt = enough ? quantile(scores, IN_SCOPE_DECLINE_TARGET) : defaults.answerAt;
   const calibration: Calibration = {
     answerAt,
+    offTopicWeight: defaults.offTopicWeight,
     clarifyMargin: defaults.clarifyMargin,
     source: enough ? "calibrated" : "default",
     note: enough
@@ -71,7 +74,7 @@ export async function calibrate(
       inScope.length,
     ),
     offTopicDeclined: share(
-      offTopicRanked.filter((r) => decide(r, calibration).kind === "decline").length,
+      offTopicRanked.filter((r) => decide(r.ranked, calibration, r.offTopicScore).kind === "decline").length,
       offTopic.length,
     ),
   };

@@ -9,8 +9,10 @@ import { z } from "zod";
 import type { RankedPair } from "./retriever/retriever";
 
 export const calibrationSchema = z.object({
-  /** Fused score the best pair needs for an answer; below it the bot declines. */
+  /** Decision score (best pair's score less offTopicWeight x its off-topic score) needed to answer. */
   answerAt: z.number(),
+  /** How much looking like a known off-topic message counts against the best pair. */
+  offTopicWeight: z.number().min(0).default(0),
   /** Two different pairs closer than this (both above answerAt) make the bot ask which is meant. */
   clarifyMargin: z.number().min(0),
   source: z.enum(["default", "calibrated"]),
@@ -31,8 +33,8 @@ export type Calibration = z.infer<typeof calibrationSchema>;
 
 /** Measured on bench:answers' data sets (banking77, clinc150, ecommerce-faq) with tuned retrievers. */
 export const DEFAULT_CALIBRATION: Record<"hybrid" | "lexical", Calibration> = {
-  hybrid: { answerAt: 0.45, clarifyMargin: 0.01, source: "default" },
-  lexical: { answerAt: 0.3, clarifyMargin: 0.01, source: "default" },
+  hybrid: { answerAt: 0.1, offTopicWeight: 0.5, clarifyMargin: 0.01, source: "default" },
+  lexical: { answerAt: 0.15, offTopicWeight: 0.5, clarifyMargin: 0.01, source: "default" },
 };
 
 export const CALIBRATION_FILE = "calibration.json";
@@ -49,12 +51,22 @@ export type Decision =
   | { kind: "clarify"; pairs: [RankedPair, RankedPair]; score: number }
   | { kind: "decline"; reason: "no_match" | "unsafe" | "empty"; score: number };
 
-export function decide(ranked: RankedPair[], calibration: Calibration): Decision {
+/** The best pair's score less what the message has of a known off-topic message. */
+export function decisionScore(best: number, offTopicScore: number, calibration: Calibration): number {
+  return best - calibration.offTopicWeight * offTopicScore;
+}
+
+export function decide(ranked: RankedPair[], calibration: Calibration, offTopicScore = 0): Decision {
   const [first] = ranked;
   if (!first) return { kind: "decline", reason: "no_match", score: 0 };
-  if (first.score < calibration.answerAt) return { kind: "decline", reason: "no_match", score: first.score };
+  const score = decisionScore(first.score, offTopicScore, calibration);
+  if (score < calibration.answerAt) return { kind: "decline", reason: "no_match", score };
   const rival = ranked.find((r) => r.answer.trim() !== first.answer.trim());
-  if (rival && rival.score >= calibration.answerAt && first.score - rival.score < calibration.clarifyMargin)
-    return { kind: "clarify", pairs: [first, rival], score: first.score };
-  return { kind: "answer", pair: first, score: first.score };
+  if (
+    rival &&
+    decisionScore(rival.score, offTopicScore, calibration) >= calibration.answerAt &&
+    first.score - rival.score < calibration.clarifyMargin
+  )
+    return { kind: "clarify", pairs: [first, rival], score };
+  return { kind: "answer", pair: first, score };
 }

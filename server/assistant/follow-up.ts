@@ -47,11 +47,12 @@ export async function resolveFollowUp(
 ): Promise<Grounding | null> {
   const previous = [...history].reverse().find((m) => m.role === "user")?.content;
   if (!previous || !looksLikeFollowUp(question)) return null;
-  const before = decide((await retriever.rank(db, previous)).ranked, retriever.calibration);
+  const earlier = await retriever.rank(db, previous);
+  const before = decide(earlier.ranked, retriever.calibration, earlier.offTopicScore);
   if (before.kind !== "answer") return null;
   const query = `${previous} ${question}`;
   const combined = await retriever.rank(db, query);
-  const decision = decide(combined.ranked, retriever.calibration);
+  const decision = decide(combined.ranked, retriever.calibration, combined.offTopicScore);
   if (decision.kind !== "answer" || decision.pair.id === before.pair.id) return null;
   return { decision, query, products: combined.products };
 }

@@ -9,6 +9,7 @@ import type { Db } from "@/db/client";
 import { approvedKnowledgeVersion } from "@/db/queries/embeddings";
 import { retrieveApprovedPairs } from "@/db/queries/retrieval";
 import { type Calibration, DEFAULT_CALIBRATION, readCalibration } from "../decision";
+import { OFF_TOPIC_FOR_TUNING } from "../off-topic";
 import { RETRIEVER_DIR, RetrieverEncoder } from "./encoder";
 import { cosineSparse, KnowledgeIndex, normaliseName } from "./knowledge-index";
 
@@ -40,6 +41,7 @@ export class Retriever {
   private building: Promise<KnowledgeIndex> | undefined;
   /** Phrasings never matched (evaluation's held-out phrasings, which are approved variants too). */
   excludeTexts = new Set<string>();
+  private offTopicVectors: Promise<Float32Array[]> | undefined;
 
   constructor(
     readonly encoder: RetrieverEncoder | null,
@@ -91,7 +93,8 @@ export class Retriever {
   async rank(db: Db, question: string, options: { limit?: number; excludeTexts?: Set<string> } = {}) {
     const index = await this.current(db);
     const text = question.trim().slice(0, 1000);
-    if (!text || index.pairs.length === 0) return { ranked: [] as RankedPair[], products: [] as string[] };
+    if (!text || index.pairs.length === 0)
+      return { ranked: [] as RankedPair[], products: [] as string[], offTopicScore: 0 };
     const products = Retriever.productsNamed(index, text);
     const allowed = products.length
       ? (pair: number) => {
@@ -141,7 +144,30 @@ export class Retriever {
       });
     }
     ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    return { ranked: ranked.slice(0, options.limit ?? 5), products };
+    const offTopicScore = await this.offTopicScore(index, query, lexicalQuery);
+    return { ranked: ranked.slice(0, options.limit ?? 5), products, offTopicScore };
+  }
+
+  /**
+   * How much the message looks like the off-topic and hostile messages the run tuned against,
+   * scored like a pair's phrasing: the decision weighs it against the best pair's score.
+   */
+  private async offTopicScore(
+    index: KnowledgeIndex,
+    query: Float32Array | undefined,
+    lexicalQuery: Map<number, number>,
+  ): Promise<number> {
+    const { denseShare } = this.weights;
+    const vectors = query ? await (this.offTopicVectors ??= this.encoder!.encode(OFF_TOPIC_FOR_TUNING)) : [];
+    let best = 0;
+    OFF_TOPIC_FOR_TUNING.forEach((text, i) => {
+      const lexical = cosineSparse(lexicalQuery, index.lexicalVector(text));
+      let dense = 0;
+      const v = vectors[i];
+      if (query && v) for (let d = 0; d < v.length; d++) dense += v[d]! * query[d]!;
+      best = Math.max(best, query ? denseShare * dense + (1 - denseShare) * lexical : lexical);
+    });
+    return best;
   }
 
   async dispose(): Promise<void> {

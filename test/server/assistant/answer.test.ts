@@ -6,6 +6,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { createPair } from "@/db/queries/knowledge";
 import { answerCustomer } from "@/server/assistant/answer";
+import { decide } from "@/server/assistant/decision";
 import { RetrieverEncoder } from "@/server/assistant/retriever/encoder";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import { DEFAULT_ASSISTANT_TEXTS } from "@/server/assistant/texts";
@@ -53,15 +54,16 @@ describeEachDatabase("answer path", (testDb) => {
       );
     const encoder = await RetrieverEncoder.load(`${bundle}/retriever`);
     // The threshold a run would calibrate: between what a rewording and an unrelated message score.
-    const probe = new Retriever(encoder, { answerAt: 0, clarifyMargin: 0, source: "default" });
-    const known = (await probe.rank(testDb().db, "i forgot the pasword to log in")).ranked[0]!.score;
-    const unrelated = (await probe.rank(testDb().db, "sing me a song about penguins")).ranked[0]?.score ?? 0;
+    const rules = { answerAt: 0, offTopicWeight: 0.5, clarifyMargin: 0.005, source: "calibrated" as const };
+    const probe = new Retriever(encoder, rules);
+    const score = async (q: string) => {
+      const { ranked, offTopicScore } = await probe.rank(testDb().db, q);
+      return decide(ranked, rules, offTopicScore).score;
+    };
+    const known = await score("i forgot the pasword to log in");
+    const unrelated = await score("sing me a song about penguins");
     expect(known - unrelated).toBeGreaterThan(0.15);
-    retriever = new Retriever(encoder, {
-      answerAt: (known + unrelated) / 2,
-      clarifyMargin: 0.005,
-      source: "calibrated",
-    });
+    retriever = new Retriever(encoder, { ...rules, answerAt: (known + unrelated) / 2 });
   });
 
   const ask = async (

@@ -4,7 +4,12 @@ import { looksLikeFollowUp } from "@/server/assistant/follow-up";
 import type { RankedPair } from "@/server/assistant/retriever/retriever";
 import { isPromptAttack } from "@/server/assistant/safety";
 
-const calibration: Calibration = { answerAt: 0.5, clarifyMargin: 0.02, source: "calibrated" };
+const calibration: Calibration = {
+  answerAt: 0.5,
+  offTopicWeight: 0.5,
+  clarifyMargin: 0.02,
+  source: "calibrated",
+};
 const pair = (id: string, score: number, answer = `answer ${id}`): RankedPair => ({
   id,
   question: `question ${id}?`,
@@ -20,6 +25,13 @@ describe("grounding decision", () => {
       kind: "answer",
       pair: { id: "a" },
     });
+  });
+
+  it("declines a message that looks more like a known off-topic one than the best pair allows", () => {
+    expect(decide([pair("a", 0.7)], calibration, 0.2)).toMatchObject({ kind: "answer" });
+    expect(decide([pair("a", 0.7)], calibration, 0.2).score).toBeCloseTo(0.6, 9);
+    expect(decide([pair("a", 0.7)], calibration, 0.5)).toMatchObject({ kind: "decline" });
+    expect(decide([pair("a", 0.7)], calibration, 0.5).score).toBeCloseTo(0.45, 9);
   });
 
   it("declines when no pair reaches the calibrated score, or nothing matched", () => {
