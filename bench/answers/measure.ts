@@ -43,12 +43,16 @@ export function mixesPairs(text: string, pairs: BenchPair[]): boolean {
   return pairs.filter((p) => p.keyPhrase && text.includes(p.keyPhrase)).length > 1;
 }
 
+/** One question's ranking, for studying the decision outside the benchmark (--dump). */
+export type RankingSample = { inScope: boolean; right: boolean; top1: number; top2: number; offTopic: number };
+
 /** Ranking and the grounding decision alone: what retrieval gives the model. */
 export async function scoreRanking(
   db: Db,
   retriever: Retriever,
   set: BenchSet,
   k: Knowledge,
+  samples?: RankingSample[],
 ): Promise<Scores> {
   let top1 = 0;
   let right = 0;
@@ -59,9 +63,16 @@ export async function scoreRanking(
     const started = performance.now();
     const { decision } = await groundQuestion(db, retriever, q.text);
     ms.push(performance.now() - started);
-    const { ranked } = await retriever.rank(db, q.text);
+    const { ranked, offTopicScore } = await retriever.rank(db, q.text);
     const expected = k.byKey.get(q.key)!;
     const hit = (id: string | undefined) => !!id && k.byPairId.get(id)?.answer === expected.answer;
+    samples?.push({
+      inScope: true,
+      right: hit(ranked[0]?.id),
+      top1: ranked[0]?.score ?? 0,
+      top2: ranked.find((r) => r.answer !== ranked[0]?.answer)?.score ?? 0,
+      offTopic: offTopicScore,
+    });
     if (hit(ranked[0]?.id)) top1++;
     if (decision.kind === "answer" && hit(decision.pair.id)) right++;
     if (decision.kind === "decline") declined++;

@@ -27,7 +27,7 @@ import {
 import { heldOutPhrasings, trainingView } from "@/server/training/split";
 import { trainToReady } from "../pipeline/train-to-ready";
 import { type BenchSet, banking77, clinc150, clincOffTopic, dstc11, ecommerceFaq, SHARED } from "./datasets";
-import { type Knowledge, type Scores, scoreAnswers, scoreRanking } from "./measure";
+import { type Knowledge, type RankingSample, type Scores, scoreAnswers, scoreRanking } from "./measure";
 
 const SETS = ["banking77", "clinc150", "dstc11", "ecommerce-faq"] as const;
 const DEFAULT_BASE = path.resolve("../shared/models/tunedesk-chat-17m");
@@ -43,6 +43,7 @@ async function main() {
       conversations: { type: "string", default: "40" },
       "dense-share": { type: "string" },
       "answer-weight": { type: "string" },
+      dump: { type: "string" },
     },
   });
   if (!fs.existsSync(SHARED)) {
@@ -73,13 +74,13 @@ async function main() {
       denseShare: Number(values["dense-share"] ?? DEFAULT_WEIGHTS.denseShare),
       answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
     };
-    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations), weights });
+    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations), weights, dump: values.dump });
   }
 }
 
 async function benchSet(
   set: BenchSet,
-  options: { base: string; generalBase: string; conversations: number; weights: RankingWeights },
+  options: { base: string; generalBase: string; conversations: number; weights: RankingWeights; dump?: string },
 ) {
   console.log(`\n## ${set.name}: ${set.note}, ${set.offTopic.length} off-topic`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-answers-${set.name}-`));

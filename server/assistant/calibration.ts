@@ -54,7 +54,7 @@ export async function calibrate(
   };
   const inScopeDecisions = inScopeTop.map((r) => ({
     probe: r.probe,
-    decision: decide(r.ranked, calibration),
+    decision: decide(r.ranked, calibration, r.offTopicScore),
   }));
   const share = (n: number, of: number) => (of ? n / of : 0);
   calibration.measured = {

@@ -18,6 +18,8 @@ import { type FeatureSpec, featurize } from "./features";
 export const LEXICAL_SPEC: FeatureSpec = { buckets: 1 << 18, char_ngrams: [3, 5] };
 /** A pair's phrasings beyond this many add little and cost memory at scale. */
 const MAX_PHRASINGS_PER_PAIR = 24;
+/** Phrasings whose TF-IDF vectors stay cached (a bound on memory for large knowledge bases). */
+const MAX_CACHED_LEXICAL = 50_000;
 /** The start of an answer is what a customer's words most often echo (and keeps vectors cheap). */
 const ANSWER_CHARS = 400;
 
@@ -168,6 +170,18 @@ export class KnowledgeIndex {
     for (const x of v.values()) norm += x * x;
     norm = Math.sqrt(norm) || 1;
     for (const [k, x] of v) v.set(k, x / norm);
+    return v;
+  }
+
+  private lexicalCache = new Map<number, Map<number, number>>();
+  /** TF-IDF vector of an indexed phrasing (cached: candidates recur across questions). */
+  phrasingLexical(phrasing: number): Map<number, number> {
+    let v = this.lexicalCache.get(phrasing);
+    if (!v) {
+      if (this.lexicalCache.size >= MAX_CACHED_LEXICAL) this.lexicalCache.clear();
+      v = this.lexicalVector(this.phrasingText[phrasing]!);
+      this.lexicalCache.set(phrasing, v);
+    }
     return v;
   }
 

@@ -42,6 +42,8 @@ export class Retriever {
   /** Phrasings never matched (evaluation's held-out phrasings, which are approved variants too). */
   excludeTexts = new Set<string>();
   private offTopicVectors: Promise<Float32Array[]> | undefined;
+  /** TF-IDF vectors of the off-topic messages: they depend on the index's document frequencies. */
+  private offTopicLexical = new WeakMap<KnowledgeIndex, Map<number, number>[]>();
 
   constructor(
     readonly encoder: RetrieverEncoder | null,
@@ -122,7 +124,7 @@ export class Retriever {
         if (options.excludeTexts?.has(text) || this.excludeTexts.has(text)) continue;
         const weight = index.phrasingIsAnswer[phrasing] ? answerWeight : 1;
         if (weight === 0) continue;
-        const lexical = cosineSparse(lexicalQuery, index.lexicalVector(text));
+        const lexical = cosineSparse(lexicalQuery, index.phrasingLexical(phrasing));
         const fused = query
           ? denseShare * index.denseScore(query, phrasing) + (1 - denseShare) * lexical
           : lexical;
@@ -159,9 +161,14 @@ export class Retriever {
   ): Promise<number> {
     const { denseShare } = this.weights;
     const vectors = query ? await (this.offTopicVectors ??= this.encoder!.encode(OFF_TOPIC_FOR_TUNING)) : [];
+    let lexicalVectors = this.offTopicLexical.get(index);
+    if (!lexicalVectors) {
+      lexicalVectors = OFF_TOPIC_FOR_TUNING.map((text) => index.lexicalVector(text));
+      this.offTopicLexical.set(index, lexicalVectors);
+    }
     let best = 0;
-    OFF_TOPIC_FOR_TUNING.forEach((text, i) => {
-      const lexical = cosineSparse(lexicalQuery, index.lexicalVector(text));
+    lexicalVectors.forEach((vector, i) => {
+      const lexical = cosineSparse(lexicalQuery, vector);
       let dense = 0;
       const v = vectors[i];
       if (query && v) for (let d = 0; d < v.length; d++) dense += v[d]! * query[d]!;
