@@ -44,7 +44,13 @@ export function mixesPairs(text: string, pairs: BenchPair[]): boolean {
 }
 
 /** One question's ranking, for studying the decision outside the benchmark (--dump). */
-export type RankingSample = { inScope: boolean; right: boolean; top1: number; top2: number; offTopic: number };
+export type RankingSample = {
+  inScope: boolean;
+  right: boolean;
+  top1: number;
+  top2: number;
+  offTopic: number;
+};
 
 /** Ranking and the grounding decision alone: what retrieval gives the model. */
 export async function scoreRanking(

@@ -74,13 +74,25 @@ async function main() {
       denseShare: Number(values["dense-share"] ?? DEFAULT_WEIGHTS.denseShare),
       answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
     };
-    await benchSet(build(), { base, generalBase, conversations: Number(values.conversations), weights, dump: values.dump });
+    await benchSet(build(), {
+      base,
+      generalBase,
+      conversations: Number(values.conversations),
+      weights,
+      dump: values.dump,
+    });
   }
 }
 
 async function benchSet(
   set: BenchSet,
-  options: { base: string; generalBase: string; conversations: number; weights: RankingWeights; dump?: string },
+  options: {
+    base: string;
+    generalBase: string;
+    conversations: number;
+    weights: RankingWeights;
+    dump?: string;
+  },
 ) {
   console.log(`\n## ${set.name}: ${set.note}, ${set.offTopic.length} off-topic`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-answers-${set.name}-`));

@@ -144,6 +144,8 @@ async function* replyEvents(
   try {
     yield { ...start, assistantMessageId: assistant.id };
     for await (const chunk of answer.stream) {
+      // The customer left: what they saw is what the conversation keeps (fixed replies stream too).
+      if (abort.signal.aborted) break;
       if (chunk.replace) {
         text = chunk.text;
         yield { type: "replace", text: chunk.text };
@@ -154,22 +156,18 @@ async function* replyEvents(
       yield { type: "delta", text: chunk.text };
     }
     const result = await answer.stream.result;
-    const state = result.finishReason === "cancelled" ? "cancelled" : "complete";
+    const cancelled = abort.signal.aborted || result.finishReason === "cancelled";
+    const content = cancelled ? text : result.text;
+    const finishReason = cancelled ? "cancelled" : result.finishReason;
     await finishMessage(db, assistant.id, {
-      content: result.text,
-      state,
-      finishReason: result.finishReason,
+      content,
+      state: cancelled ? "cancelled" : "complete",
+      finishReason,
       promptTokens: result.promptTokens,
       completionTokens: result.completionTokens,
     });
     finished = true;
-    yield {
-      type: "done",
-      messageId: assistant.id,
-      finishReason: result.finishReason,
-      content: result.text,
-      grounding: answer.decision.kind,
-    };
+    yield { type: "done", messageId: assistant.id, finishReason, content, grounding: answer.decision.kind };
   } catch (err) {
     console.error("[chat] generation failed:", err);
     abort.abort();
