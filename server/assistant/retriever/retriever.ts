@@ -160,7 +160,8 @@ export class Retriever {
     lexicalQuery: Map<number, number>,
   ): Promise<number> {
     const { denseShare } = this.weights;
-    const vectors = query ? await (this.offTopicVectors ??= this.encoder!.encode(OFF_TOPIC_FOR_TUNING)) : [];
+    if (query && this.encoder) this.offTopicVectors ??= this.encoder.encode(OFF_TOPIC_FOR_TUNING);
+    const vectors = query && this.offTopicVectors ? await this.offTopicVectors : [];
     let lexicalVectors = this.offTopicLexical.get(index);
     if (!lexicalVectors) {
       lexicalVectors = OFF_TOPIC_FOR_TUNING.map((text) => index.lexicalVector(text));
