@@ -40,6 +40,44 @@ const dash = (v: number | undefined, show: (v: number) => string) => (v === unde
  * What customers get from each model: right answers to held-out rewordings of known pairs,
  * retrieval, wrong declines, off-topic declines, mixed products, loops and latency.
  */
+const customerColumns: {
+  label: string;
+  title: string;
+  show: (scores: ModelScores, offTopicDeclined: number | undefined) => string;
+}[] = [
+  {
+    label: "Right answers",
+    title: "Grounded on the right pair and saying its answer",
+    show: (s) => dash(s.rightShare, formatPercent),
+  },
+  {
+    label: "Retrieval@1",
+    title: "The right pair ranked first by retrieval",
+    show: (s) => dash(s.retrievalAt1, formatPercent),
+  },
+  {
+    label: "Wrongly declined",
+    title: "Known questions the bot declined",
+    show: (s) => dash(s.declinedShare, formatPercent),
+  },
+  {
+    label: "Off-topic declined",
+    title: "Off-topic and hostile messages declined",
+    show: (_, off) => dash(off, formatPercent),
+  },
+  {
+    label: "Mixed products",
+    title: "Answers naming another product than their pair's",
+    show: (s) => dash(s.mixedProducts, formatPercent),
+  },
+  { label: "Loops", title: "Answers that repeat themselves", show: (s) => dash(s.loops, formatPercent) },
+  {
+    label: "Latency",
+    title: "Mean time to a full answer, asked alone",
+    show: (s) => `${formatCount(s.meanLatencyMs)} ms`,
+  },
+];
+
 export function CustomerFigures({ report }: { report: EvaluationReport | null | undefined }) {
   if (!report || report.models.length === 0 || report.models[0]!.scores.rightShare === undefined) return null;
   const offTopic = new Map(report.offTopic?.models.map((m) => [m.label, m.scores.declinedShare]) ?? []);
@@ -54,40 +92,20 @@ export function CustomerFigures({ report }: { report: EvaluationReport | null | 
         <thead>
           <tr>
             <th scope="col">Model</th>
-            <th scope="col" title="Grounded on the right pair and saying its answer">
-              Right answers
-            </th>
-            <th scope="col" title="The right pair ranked first by retrieval">
-              Retrieval@1
-            </th>
-            <th scope="col" title="Known questions the bot declined">
-              Wrongly declined
-            </th>
-            <th scope="col" title="Off-topic and hostile messages declined">
-              Off-topic declined
-            </th>
-            <th scope="col" title="Answers naming another product than their pair's">
-              Mixed products
-            </th>
-            <th scope="col" title="Answers that repeat themselves">
-              Loops
-            </th>
-            <th scope="col" title="Mean time to a full answer, asked alone">
-              Latency
-            </th>
+            {customerColumns.map((c) => (
+              <th key={c.label} scope="col" title={c.title}>
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {report.models.map((m) => (
             <tr key={m.label} className={m.label === "candidate" ? "highlight" : undefined}>
               <th scope="row">{m.label}</th>
-              <td>{dash(m.scores.rightShare, formatPercent)}</td>
-              <td>{dash(m.scores.retrievalAt1, formatPercent)}</td>
-              <td>{dash(m.scores.declinedShare, formatPercent)}</td>
-              <td>{dash(offTopic.get(m.label), formatPercent)}</td>
-              <td>{dash(m.scores.mixedProducts, formatPercent)}</td>
-              <td>{dash(m.scores.loops, formatPercent)}</td>
-              <td>{formatCount(m.scores.meanLatencyMs)} ms</td>
+              {customerColumns.map((c) => (
+                <td key={c.label}>{c.show(m.scores, offTopic.get(m.label))}</td>
+              ))}
             </tr>
           ))}
         </tbody>
