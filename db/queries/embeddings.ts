@@ -12,6 +12,7 @@ const toVector = (b: Uint8Array) =>
   new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 const LOOKUP_BATCH = 5_000;
+const WHOLE_TABLE_AFTER = 20_000;
 
 /** Stored vectors of these text hashes for one encoder. */
 export async function findEmbeddings(
@@ -20,6 +21,16 @@ export async function findEmbeddings(
   hashes: string[],
 ): Promise<Map<string, Float32Array>> {
   const found = new Map<string, Float32Array>();
+  if (hashes.length > WHOLE_TABLE_AFTER) {
+    // Rebuilding a large index: one scan of the encoder's vectors beats tens of IN-list lookups.
+    const wanted = new Set(hashes);
+    const rows = await db
+      .select({ textHash: knowledgeEmbeddings.textHash, vector: knowledgeEmbeddings.vector })
+      .from(knowledgeEmbeddings)
+      .where(eq(knowledgeEmbeddings.encoderId, encoderId));
+    for (const r of rows) if (wanted.has(r.textHash)) found.set(r.textHash, toVector(r.vector));
+    return found;
+  }
   for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
     const rows = await db
       .select({ textHash: knowledgeEmbeddings.textHash, vector: knowledgeEmbeddings.vector })

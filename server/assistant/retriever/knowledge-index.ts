@@ -132,21 +132,36 @@ export class KnowledgeIndex {
     allowed?: (pair: number) => boolean,
     answerWeight = 1,
   ): DenseHit[] {
-    const best = new Map<number, DenseHit>();
+    // Typed arrays and a threshold-kept shortlist: at 100,000 pairs a Map of every pair and a
+    // full sort cost more than the dot products themselves.
+    const pairs = this.pairs.length;
+    const bestScore = new Float32Array(pairs).fill(Number.NEGATIVE_INFINITY);
+    const bestRow = new Int32Array(pairs);
     const { dim, matrix } = this;
     for (let row = 0; row < this.size; row++) {
-      const pair = this.phrasingPair[row]!;
       let score = 0;
       const offset = row * dim;
       for (let d = 0; d < dim; d++) score += matrix[offset + d]! * query[d]!;
       if (this.phrasingIsAnswer[row]) score *= answerWeight;
-      const current = best.get(pair);
-      if (!current || score > current.score) best.set(pair, { pair, phrasing: row, score });
+      const pair = this.phrasingPair[row]!;
+      if (score > bestScore[pair]!) {
+        bestScore[pair] = score;
+        bestRow[pair] = row;
+      }
     }
-    return [...best.values()]
-      .filter((h) => !allowed || allowed(h.pair))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
+    const hits: DenseHit[] = [];
+    let floor = Number.NEGATIVE_INFINITY;
+    for (let pair = 0; pair < pairs; pair++) {
+      const score = bestScore[pair]!;
+      if (score <= floor || (allowed && !allowed(pair))) continue;
+      hits.push({ pair, phrasing: bestRow[pair]!, score });
+      if (hits.length >= limit * 4) {
+        hits.sort((a, b) => b.score - a.score);
+        hits.length = limit;
+        floor = hits[limit - 1]!.score;
+      }
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
   /** Dense cosine between a query vector and one phrasing. */
