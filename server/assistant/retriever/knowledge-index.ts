@@ -12,7 +12,7 @@ import {
   textHash,
 } from "@/db/queries/embeddings";
 import type { RetrieverEncoder } from "./encoder";
-import { type FeatureSpec, featurize } from "./features";
+import { type FeatureSpec, featurize, words } from "./features";
 
 /** Feature space of the lexical scorer when a bundle has no encoder. */
 export const LEXICAL_SPEC: FeatureSpec = { buckets: 1 << 18, char_ngrams: [3, 5] };
@@ -207,13 +207,9 @@ export class KnowledgeIndex {
   }
 }
 
+/** A product name as the featurizer splits words, so names match questions word for word. */
 export function normaliseName(name: string): string {
-  return (
-    name
-      .normalize("NFKC")
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).join(" ");
+  return words(name).join(" ");
 }
 
 export function cosineSparse(a: Map<number, number>, b: Map<number, number>): number {
