@@ -12,6 +12,7 @@ import {
   type ReviewOutcome,
   reviewItems,
 } from "../schema";
+import { queryRows } from "./knowledge-keys";
 
 /**
  * Records a customer's rating of a bot answer (replacing an earlier one) and keeps the review queue
@@ -191,4 +192,41 @@ export async function closeConversationReviewItems(
     .where(and(eq(reviewItems.conversationId, conversationId), eq(reviewItems.status, "open")))
     .returning({ id: reviewItems.id });
   return rows.length;
+}
+
+export type ConfirmedQuestion = { reviewItemId: string; question: string; pairId: string; resolvedAt: Date };
+
+/**
+ * The regression set: customers' questions that staff confirmed belong to an approved pair (a
+ * correction resolved as a variant or a new answer of it), newest first. Each comes from the
+ * customer's message the rated answer replied to, as the customer wrote it.
+ */
+export async function listConfirmedQuestions(db: Db, limit: number): Promise<ConfirmedQuestion[]> {
+  const rows = await queryRows<{
+    review_item_id: string;
+    question: string;
+    pair_id: string;
+    resolved_at: string | Date;
+  }>(
+    db,
+    sql`
+    select r.id as review_item_id, q.content as question, r.pair_id, r.resolved_at
+    from review_items r
+    join knowledge_pairs p on p.id = r.pair_id and p.status = 'approved'
+    join messages a on a.id = r.message_id
+    join lateral (
+      select m.content from messages m
+      where m.conversation_id = r.conversation_id and m.role = 'user' and m.created_at <= a.created_at
+      order by m.created_at desc limit 1
+    ) q on true
+    where r.status = 'resolved' and r.outcome in ('variant', 'answer')
+    order by r.resolved_at desc, r.id
+    limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    reviewItemId: r.review_item_id,
+    question: r.question,
+    pairId: r.pair_id,
+    resolvedAt: new Date(r.resolved_at),
+  }));
 }

@@ -48,6 +48,8 @@ export interface ModelEvaluation {
   modelId: string | null;
   scores: ModelScores;
   answers: string[];
+  /** Per question: the right pair's answer (or, off-topic, the decline). Absent in older reports. */
+  right?: boolean[];
 }
 
 export interface EvaluationReport {
@@ -58,6 +60,11 @@ export interface EvaluationReport {
   trained?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
   /** Off-topic and hostile messages: each model's share declined (scores.declinedShare). */
   offTopic?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
+  /**
+   * Customers' questions staff confirmed (review queue) with their pair, asked of the candidate and
+   * production: the gate counts what the candidate fixes and breaks (promotion.ts).
+   */
+  regression?: { questions: EvalQuestion[]; models: ModelEvaluation[] };
 }
 
 export const MAX_EVAL_QUESTIONS = 40;
@@ -100,6 +107,22 @@ export function offTopicQuestions(): EvalQuestion[] {
   }));
 }
 
+/** Most confirmed customer questions a run asks (the newest). */
+export const MAX_REGRESSION_QUESTIONS = 150;
+
+/** Confirmed customer questions whose pair is in the run's knowledge, as evaluation questions. */
+export function regressionQuestions(
+  confirmed: { question: string; pairId: string }[],
+  pairs: { pairId: string; answer: string }[],
+): EvalQuestion[] {
+  const answers = new Map(pairs.map((p) => [p.pairId, p.answer]));
+  const seen = new Set<string>();
+  return confirmed
+    .filter((c) => answers.has(c.pairId) && !seen.has(c.question.trim()) && seen.add(c.question.trim()))
+    .slice(0, MAX_REGRESSION_QUESTIONS)
+    .map((c) => ({ pairId: c.pairId, question: c.question.trim(), reference: answers.get(c.pairId)! }));
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** Token F1 against the reference from which an answer counts as the right one. */
@@ -115,16 +138,21 @@ type AnswerResult = {
   mixed: boolean;
 };
 
+/** Grounded on the question's own pair and saying its answer; for an off-topic question, declined. */
+function isRight(r: AnswerResult, q: EvalQuestion): boolean {
+  if (!q.pairId) return r.decision.kind === "decline";
+  return (
+    r.decision.kind === "answer" &&
+    r.decision.pair.id === q.pairId &&
+    tokenF1(r.text, q.reference) >= RIGHT_F1
+  );
+}
+
 function score(results: AnswerResult[], questions: EvalQuestion[], meanLatencyMs: number): ModelScores {
   const share = (test: (r: AnswerResult, q: EvalQuestion) => boolean) =>
     mean(results.map((r, i) => (test(r, questions[i]!) ? 1 : 0)));
   return {
-    rightShare: share(
-      (r, q) =>
-        r.decision.kind === "answer" &&
-        r.decision.pair.id === q.pairId &&
-        tokenF1(r.text, q.reference) >= RIGHT_F1,
-    ),
+    rightShare: share(isRight),
     retrievalAt1: share((r, q) => r.topPairId === q.pairId),
     declinedShare: share((r) => r.decision.kind === "decline"),
     mixedProducts: share((r) => r.mixed),
@@ -155,7 +183,7 @@ export async function evaluateBundle<K extends string>(
   bundleDir: string,
   sets: Record<K, EvalQuestion[]>,
   options: { threads?: number; signal?: AbortSignal } = {},
-): Promise<Record<K, { scores: ModelScores; answers: string[] }>> {
+): Promise<Record<K, { scores: ModelScores; answers: string[]; right: boolean[] }>> {
   const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
   const retriever = await Retriever.forBundle(bundleDir);
   // Held-out phrasings are approved variants: matching them verbatim would not test a rewording.
@@ -191,7 +219,7 @@ export async function evaluateBundle<K extends string>(
     };
   };
   try {
-    const out = {} as Record<K, { scores: ModelScores; answers: string[] }>;
+    const out = {} as Record<K, { scores: ModelScores; answers: string[]; right: boolean[] }>;
     for (const key of Object.keys(sets) as K[]) {
       const questions = sets[key];
       const alone: AnswerResult[] = [];
@@ -202,6 +230,7 @@ export async function evaluateBundle<K extends string>(
       out[key] = {
         scores: score(results, questions, mean(alone.map((r) => r.ms))),
         answers: results.map((r) => r.text),
+        right: results.map((r, i) => isRight(r, questions[i]!)),
       };
     }
     return out;

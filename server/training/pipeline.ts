@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "@/db/client";
+import { listConfirmedQuestions } from "@/db/queries/feedback";
 import { findProductionModel } from "@/db/queries/models";
 import { getSnapshot, insertMetrics, listSnapshotPairs } from "@/db/queries/training";
 import {
@@ -18,12 +19,14 @@ import {
   type EvaluationReport,
   evaluateBundle,
   heldOutQuestions,
+  MAX_REGRESSION_QUESTIONS,
   offTopicQuestions,
+  regressionQuestions,
   trainedQuestions,
 } from "./evaluation";
-import { buildSupportExamples } from "./examples";
+import { buildSupportExamples, buildTrainingSchedule, trainerEpochs } from "./examples";
 import { calibrateBundleRetriever, type RetrieverReport, tuneRetriever } from "./retriever-tuning";
-import type { TrainingSettings } from "./settings";
+import { SHOWINGS_PER_EPOCH, type TrainingSettings } from "./settings";
 import { heldOutPhrasings, trainingView } from "./split";
 import { runTrainerProcess, type TrainerEvent } from "./trainer-process";
 
@@ -128,8 +131,9 @@ export async function runTrainingPipeline(
       question,
       variants: [],
     }));
-    const trainExamples = buildSupportExamples(format, train, {
+    const trainExamples = buildTrainingSchedule(format, train, {
       maxTokens: settings.maxSeqLen,
+      epochs: settings.epochs,
       offTopic: OFF_TOPIC_FOR_TUNING,
       decline: (await getAssistantTexts(ctx.db)).decline,
     });
@@ -137,7 +141,7 @@ export async function runTrainingPipeline(
     writeJsonl(path.join(workDir, "train.jsonl"), trainExamples);
     writeJsonl(path.join(workDir, "val.jsonl"), valExamples);
     ctx.log(
-      `Prepared ${trainExamples.length} training examples and ${valExamples.length} held-out phrasings`,
+      `Prepared ${trainExamples.length} training examples (${settings.epochs} epochs, each pair ${SHOWINGS_PER_EPOCH} times an epoch) and ${valExamples.length} held-out phrasings`,
     );
     return { baseDir, train, heldOut, packLength: packLength(trainExamples, settings.maxSeqLen) };
   });
@@ -156,7 +160,8 @@ export async function runTrainingPipeline(
       },
       method: settings.method,
       lora: { rank: settings.loraRank, alpha: settings.loraRank * 2 },
-      epochs: settings.epochs,
+      // The schedule already holds every epoch (examples.ts): the trainer reads it once.
+      epochs: trainerEpochs(settings.epochs),
       learning_rate: settings.learningRate,
       batch_tokens: Math.max(settings.batchTokens, prepared.packLength),
       max_seq_len: prepared.packLength,
@@ -246,13 +251,18 @@ async function evaluateAgainstBaselines(
     trained: trainedQuestions(params.train),
     offTopic: offTopicQuestions(),
   };
+  const production = await findProductionModel(ctx.db);
+  // Confirmed customer questions are asked of the two models the admin chooses between.
+  const regression = production
+    ? regressionQuestions(await listConfirmedQuestions(ctx.db, MAX_REGRESSION_QUESTIONS * 2), params.train)
+    : [];
   const report: EvaluationReport = {
     questions: sets.heldOut,
     models: [],
     trained: { questions: sets.trained, models: [] },
     offTopic: { questions: sets.offTopic, models: [] },
+    ...(regression.length ? { regression: { questions: regression, models: [] } } : {}),
   };
-  const production = await findProductionModel(ctx.db);
   const contenders: { label: string; modelId: string | null; dir: () => Promise<string> }[] = [
     { label: "candidate", modelId: null, dir: async () => params.bundleDir },
     ...(production
@@ -264,10 +274,18 @@ async function evaluateAgainstBaselines(
     ctx.log(
       `Evaluating ${c.label}: ${sets.heldOut.length} held-out and ${sets.trained.length} trained questions`,
     );
-    const result = await evaluateBundle(ctx.db, await c.dir(), sets, { signal: ctx.signal });
-    if (sets.heldOut.length) report.models.push({ label: c.label, modelId: c.modelId, ...result.heldOut });
-    report.trained!.models.push({ label: c.label, modelId: c.modelId, ...result.trained });
-    report.offTopic!.models.push({ label: c.label, modelId: c.modelId, ...result.offTopic });
+    const askRegression = c.label !== "base" && report.regression;
+    const result = await evaluateBundle(
+      ctx.db,
+      await c.dir(),
+      { ...sets, regression: askRegression ? regression : [] },
+      { signal: ctx.signal },
+    );
+    const entry = { label: c.label, modelId: c.modelId };
+    if (sets.heldOut.length) report.models.push({ ...entry, ...result.heldOut });
+    report.trained!.models.push({ ...entry, ...result.trained });
+    report.offTopic!.models.push({ ...entry, ...result.offTopic });
+    if (askRegression) report.regression!.models.push({ ...entry, ...result.regression });
   }
   return report;
 }

@@ -4,7 +4,7 @@ import { writeAudit } from "@/db/queries/audit";
 import { findModelById, findProductionModel } from "@/db/queries/models";
 import { type Model, modelPromotions, models } from "@/db/schema";
 import { UserFacingError } from "@/server/users/errors";
-import type { EvaluationReport } from "./evaluation";
+import type { EvalQuestion, EvaluationReport, ModelEvaluation } from "./evaluation";
 
 /** Right answers to held-out rewordings below which promoting needs a stated reason. */
 export const RIGHT_ANSWER_FLOOR = 0.6;
@@ -28,13 +28,50 @@ export function heldOutScore(
     : { metric: "token F1", value: scores.tokenF1, questions: scores.questions };
 }
 
+/** Questions production answered wrong and the candidate right (fixed), and the other way (broken). */
+export interface AnswerChanges {
+  questions: number;
+  fixed: number;
+  broken: number;
+  /** The questions the candidate breaks, with the pair they belong to. */
+  brokenQuestions: { question: string; pairId: string }[];
+}
+
+/** Fixed and broken questions of one evaluated set, from the same run's per-question results. */
+export function answerChanges(
+  set: { questions: EvalQuestion[]; models: ModelEvaluation[] } | undefined,
+): AnswerChanges | undefined {
+  const candidate = set?.models.find((m) => m.label === "candidate")?.right;
+  const production = set?.models.find((m) => m.label === "production")?.right;
+  if (!set || !candidate || !production) return undefined;
+  const changes: AnswerChanges = {
+    questions: set.questions.length,
+    fixed: 0,
+    broken: 0,
+    brokenQuestions: [],
+  };
+  set.questions.forEach((q, i) => {
+    if (candidate[i] && !production[i]) changes.fixed++;
+    if (!candidate[i] && production[i]) {
+      changes.broken++;
+      changes.brokenQuestions.push({ question: q.question, pairId: q.pairId });
+    }
+  });
+  return changes;
+}
+
 export interface GateVerdict {
   worse: boolean;
   belowFloor: boolean;
+  /** It breaks more of the customers' confirmed questions than it fixes. */
+  breaksConfirmed: boolean;
   metric?: GateMetric;
   candidate?: number;
   production?: number;
   floor: number;
+  /** Against production in this run: held-out phrasings and confirmed customer questions. */
+  heldOutChanges?: AnswerChanges;
+  regressionChanges?: AnswerChanges;
 }
 
 /**
@@ -49,9 +86,19 @@ export function gateVerdict(candidate: Model, production: Model | undefined): Ga
     own?.metric === "right answers" &&
     own.questions >= MIN_QUESTIONS_FOR_FLOOR &&
     own.value < RIGHT_ANSWER_FLOOR;
-  const base = { belowFloor, floor: RIGHT_ANSWER_FLOOR, metric: own?.metric, candidate: own?.value };
+  const sameRun = report?.models.some((m) => m.label === "production" && m.modelId === production?.id);
+  const regressionChanges = sameRun ? answerChanges(report?.regression) : undefined;
+  const base = {
+    belowFloor,
+    breaksConfirmed: !!regressionChanges && regressionChanges.broken > regressionChanges.fixed,
+    floor: RIGHT_ANSWER_FLOOR,
+    metric: own?.metric,
+    candidate: own?.value,
+    heldOutChanges:
+      sameRun && report ? answerChanges({ questions: report.questions, models: report.models }) : undefined,
+    regressionChanges,
+  };
   if (!production || !own) return { ...base, worse: false };
-  const sameRun = report?.models.some((m) => m.label === "production" && m.modelId === production.id);
   const theirs = sameRun
     ? heldOutScore(report, "production")
     : heldOutScore(production.evaluation as EvaluationReport | null, "candidate");
@@ -92,6 +139,19 @@ async function switchProduction(
   });
 }
 
+/** Why the gate wants a reason, in the admin's terms. */
+export function gateObjection(verdict: GateVerdict): string {
+  const show = (v: number | undefined) =>
+    v === undefined ? "?" : verdict.metric === "right answers" ? `${(v * 100).toFixed(0)}%` : v.toFixed(3);
+  if (verdict.worse)
+    return `This candidate answers held-out questions worse than production (${verdict.metric} ${show(verdict.candidate)} vs ${show(verdict.production)}).`;
+  if (verdict.breaksConfirmed) {
+    const c = verdict.regressionChanges!;
+    return `This candidate breaks ${c.broken} of ${c.questions} customer questions staff confirmed and fixes ${c.fixed}.`;
+  }
+  return `This candidate answers only ${show(verdict.candidate)} of held-out rewordings right, below the floor of ${show(verdict.floor)}.`;
+}
+
 /** Puts a candidate in production; one that scored worse than production needs a stated reason. */
 export async function promoteModel(
   db: Db,
@@ -107,17 +167,9 @@ export async function promoteModel(
   }
   const verdict = gateVerdict(candidate, await findProductionModel(db));
   const reason = params.overrideReason?.trim();
-  const needsReason = verdict.worse || verdict.belowFloor;
-  if (needsReason && !reason) {
-    const show = (v: number | undefined) =>
-      v === undefined ? "?" : verdict.metric === "right answers" ? `${(v * 100).toFixed(0)}%` : v.toFixed(3);
-    throw new UserFacingError(
-      verdict.worse
-        ? `This candidate answers held-out questions worse than production (${verdict.metric} ${show(verdict.candidate)} vs ${show(verdict.production)}). Give a reason to promote it anyway.`
-        : `This candidate answers only ${show(verdict.candidate)} of held-out rewordings right, below the floor of ${show(verdict.floor)}. Give a reason to promote it anyway.`,
-      "conflict",
-    );
-  }
+  const needsReason = verdict.worse || verdict.belowFloor || verdict.breaksConfirmed;
+  if (needsReason && !reason)
+    throw new UserFacingError(`${gateObjection(verdict)} Give a reason to promote it anyway.`, "conflict");
   return switchProduction(db, candidate, {
     actorId: params.actorId,
     kind: "promote",

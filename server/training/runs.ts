@@ -8,8 +8,8 @@ import { type BaseModel, trainingRuns } from "@/db/schema";
 import { ChatFormat } from "@/server/inference";
 import { UserFacingError } from "@/server/users/errors";
 import { getBase } from "./bases";
-import { buildSupportExamples } from "./examples";
-import { type TrainingSettings, trainingSettingsInput } from "./settings";
+import { buildTrainingSchedule } from "./examples";
+import { SHOWINGS_PER_EPOCH, type TrainingSettings, trainingSettingsInput } from "./settings";
 import { createSnapshot } from "./snapshot";
 import { heldOutPhrasings, trainingView } from "./split";
 
@@ -60,17 +60,19 @@ export async function previewRun(db: Db, baseModelId: string, rawSettings: unkno
   const pairs = (await listApprovedPairsForTraining(db)).filter((p) => p.answer.trim());
   const train = trainingView(pairs);
   const asSnapshot = (ps: typeof pairs) => ps.map((p) => ({ ...p, pairId: p.id }));
-  const phrasings = (ps: typeof pairs) => ps.reduce((n, p) => n + 1 + p.variants.length, 0);
   let trainTokens: number;
   let tokensExact = false;
   if (fs.existsSync(path.join(base.path, "tokenizer.json"))) {
     const format = await ChatFormat.load(base.path);
-    const examples = buildSupportExamples(format, asSnapshot(train), { maxTokens: settings.maxSeqLen });
+    const examples = buildTrainingSchedule(format, asSnapshot(train), {
+      maxTokens: settings.maxSeqLen,
+      epochs: 1,
+    });
     trainTokens = examples.reduce((n, e) => n + e.input_ids.length, 0);
     tokensExact = true;
   } else {
     const chars = train.reduce(
-      (n, p) => n + (p.question.length + p.answer.length * 2) * (1 + p.variants.length),
+      (n, p) => n + (p.question.length + p.answer.length * 2) * SHOWINGS_PER_EPOCH,
       0,
     );
     trainTokens = Math.round(chars / CHARS_PER_TOKEN);
@@ -78,7 +80,7 @@ export async function previewRun(db: Db, baseModelId: string, rawSettings: unkno
   const tokensPerSecond = await expectedTokensPerSecond(db, base, settings.method);
   return {
     pairs: pairs.length,
-    trainExamples: phrasings(train),
+    trainExamples: train.length * SHOWINGS_PER_EPOCH,
     heldOutPhrasings: heldOutPhrasings(pairs).length,
     trainTokens,
     tokensExact,

@@ -29,41 +29,45 @@ export const trainingSettingsInput = z.object({
 });
 export type TrainingSettings = z.infer<typeof trainingSettingsInput>;
 
+/** How many times one pass over the knowledge (an epoch) shows each pair, whatever its phrasings. */
+export const SHOWINGS_PER_EPOCH = 4;
+
 /**
- * How many times training shows each pair (once per phrasing per epoch), by kind of base. Measured
- * on the demo knowledge base (82 pairs, 4 phrasings each) on 2 CPU cores: the starter, learning
- * from scratch, answers its trained questions with token F1 0.91 after 48 showings (12 epochs, about
- * five minutes); tunedesk-chat-17m reaches 0.96 after 32 at 1e-3 (0.71 at 2e-4).
+ * How many times training shows each pair in all, by kind of base. Measured on the demo knowledge
+ * base (82 pairs, 4 phrasings each) on 2 CPU cores: the starter, learning from scratch, answers its
+ * trained questions with token F1 0.91 after 48 showings (about five minutes); tunedesk-chat-17m
+ * reaches 0.96 after 32 at 1e-3 (0.71 at 2e-4).
  */
 const SHOWINGS_PER_PAIR = { starter: 48, small: 32, large: 12 } as const;
 
 /**
- * Most examples (phrasings) a default run trains on in all, so a large knowledge base gets fewer
- * epochs rather than a run of many hours. At ~250 tokens an example and the training speeds
- * measured on 2 cores (starter ~3,400 tok/s, tunedesk-chat-17m ~1,500, LoRA on 135M ~410) that
- * is about 25, 28 and 40 minutes of training; estimates, not timed runs.
+ * Most examples a default run trains on in all, so a large knowledge base gets fewer epochs rather
+ * than a run of many hours. At ~250 tokens an example and the training speeds measured on 2 cores
+ * (starter ~3,400 tok/s, tunedesk-chat-17m ~1,500, LoRA on 135M ~410) that is about 25, 28 and 40
+ * minutes of training; estimates, not timed runs.
  */
 const MAX_DEFAULT_EXAMPLES = { starter: 20_000, small: 10_000, large: 4_000 } as const;
 
 /**
  * Good defaults by base size and knowledge base: the starter learns from scratch with full training
  * at a high rate in small batches (more updates for the same compute); small pretrained models
- * train fully; models of 50M+ parameters adapt with LoRA. Epochs make every pair seen as often
- * whether it has many variants or none.
+ * train fully; models of 50M+ parameters adapt with LoRA. An epoch shows every pair
+ * SHOWINGS_PER_EPOCH times whatever its number of phrasings (examples.ts), so the epochs depend on
+ * the number of pairs only: variants added by a round of feedback never take training from the
+ * pairs nobody corrected.
  */
 export function defaultTrainingSettings(
   base: { kind: string; parameters?: number; maxPositions?: number },
-  knowledge?: { pairs: number; phrasings: number },
+  knowledge?: { pairs: number },
 ): TrainingSettings {
   const parameters = base.parameters ?? 0;
   const fromScratch = base.kind === "starter";
   const small = parameters > 0 && parameters < 50_000_000;
   const size = fromScratch ? "starter" : small ? "small" : "large";
   const method = size === "large" ? "lora" : "full";
-  const phrasingsPerPair = knowledge?.pairs ? Math.max(1, knowledge.phrasings / knowledge.pairs) : 4;
-  const wanted = Math.round(SHOWINGS_PER_PAIR[size] / phrasingsPerPair);
-  const affordable = knowledge?.phrasings
-    ? Math.floor(MAX_DEFAULT_EXAMPLES[size] / knowledge.phrasings)
+  const wanted = SHOWINGS_PER_PAIR[size] / SHOWINGS_PER_EPOCH;
+  const affordable = knowledge?.pairs
+    ? Math.floor(MAX_DEFAULT_EXAMPLES[size] / (knowledge.pairs * SHOWINGS_PER_EPOCH))
     : wanted;
   const epochs = Math.min(200, Math.max(1, Math.min(wanted, affordable)));
   return {

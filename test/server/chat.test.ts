@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { listMessages } from "@/db/queries/conversations";
-import { createPair, getPair } from "@/db/queries/knowledge";
+import { listConfirmedQuestions } from "@/db/queries/feedback";
+import { createPair, getPair, setPairsStatus } from "@/db/queries/knowledge";
 import { ChatLimitError } from "@/server/chat/limits";
 import { type ChatEvent, historyOf, sendCustomerMessage } from "@/server/chat/service";
 import { createCaller } from "@/server/routers/_app";
@@ -293,6 +294,17 @@ describeEachDatabase("customer chat", (useDb) => {
       });
       const open = (await reviewer.reviewQueue.list()).items.map((i) => i.id);
       for (const id of items) expect(open).not.toContain(id);
+
+      // Confirmed questions join the regression set once their pair is approved knowledge; the
+      // dismissed one never does.
+      expect(await listConfirmedQuestions(db, 10)).toEqual([]);
+      await setPairsStatus(db, [pair.id], "approved", staff.id);
+      const confirmed = await listConfirmedQuestions(db, 10);
+      expect(confirmed.map((c) => [c.question, c.pairId]).sort()).toEqual([
+        ["data export how", pair.id],
+        ["export data pls", pair.id],
+      ]);
+      expect(await listConfirmedQuestions(db, 1)).toHaveLength(1);
     });
 
     it("talk to a human escalates; the inbox filters find it; resolving clears it from the queue", async () => {

@@ -71,5 +71,58 @@ describeEachDatabase("promotion gate", (useDb) => {
       overrideReason: "fixes the refund answers",
     });
     expect((await findProductionModel(db))?.id).toBe(worse.id);
+
+    // Same held-out score, but it breaks more confirmed customer questions than it fixes.
+    const asked = ["refund pls", "where is my parcel", "cancel order", "change address"].map(
+      (question, i) => ({
+        pairId: `pair-${i}`,
+        question,
+        reference: "",
+      }),
+    );
+    const regressive = await insert("regressive", {
+      ...report([
+        ["candidate", null, 0.8],
+        ["production", worse.id, 0.8],
+      ]),
+      regression: {
+        questions: asked,
+        models: [
+          {
+            label: "candidate",
+            modelId: null,
+            scores: scores(0.5, 4),
+            answers: [],
+            right: [true, false, false, true],
+          },
+          {
+            label: "production",
+            modelId: worse.id,
+            scores: scores(0.75, 4),
+            answers: [],
+            right: [true, true, true, false],
+          },
+        ],
+      },
+    });
+    const verdict = gateVerdict(regressive, worse);
+    expect(verdict).toMatchObject({
+      worse: false,
+      breaksConfirmed: true,
+      regressionChanges: {
+        questions: 4,
+        fixed: 1,
+        broken: 2,
+        brokenQuestions: [
+          { question: "where is my parcel", pairId: "pair-1" },
+          { question: "cancel order", pairId: "pair-2" },
+        ],
+      },
+    });
+    await expect(promoteModel(db, { modelId: regressive.id, actorId: admin.id })).rejects.toThrow(
+      /breaks 2 of 4 customer questions staff confirmed and fixes 1/,
+    );
+    await promoteModel(db, { modelId: regressive.id, actorId: admin.id, overrideReason: "accepted" });
+    expect((await findProductionModel(db))?.id).toBe(regressive.id);
   });
 });

@@ -9,8 +9,10 @@ import torch
 
 from trainer.retriever import bundle
 from trainer.retriever.cli import tune
+from trainer.retriever.corpus import intent_groups
 from trainer.retriever.features import featurize
 from trainer.retriever.model import RetrieverEncoder, encode
+from trainer.retriever.train import sample_rows
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "retriever-features.json")
 
@@ -73,3 +75,40 @@ def test_loading_something_else_is_a_clear_error(tmp_path):
 
     with pytest.raises(TrainerError, match="not a retriever directory"):
         bundle.load(str(tmp_path))
+
+
+def _intent_sets(root):
+    os.makedirs(root / "banking77")
+    (root / "banking77" / "train.csv").write_text(
+        "text,category\nwhere is my card,card_arrival\ncard not here yet,card_arrival\nfreeze my card,card_freeze\n"
+    )
+    os.makedirs(root / "clinc150")
+    (root / "clinc150" / "data_full.json").write_text(
+        json.dumps(
+            {
+                "train": [["book a table", "restaurant"], ["table for two", "restaurant"]],
+                "oos_train": [["how tall is everest", "oos"]],
+            }
+        )
+    )
+
+
+def test_pretraining_learns_intents_and_leaves_out_the_set_a_benchmark_evaluates(tmp_path):
+    _intent_sets(tmp_path)
+    groups, off_topic = intent_groups(str(tmp_path))
+    assert {tuple(g["texts"]) for g in groups} == {
+        ("card not here yet", "where is my card"),
+        ("freeze my card",),
+        ("book a table", "table for two"),
+    }
+    assert off_topic == ["how tall is everest"]
+    groups, off_topic = intent_groups(str(tmp_path), exclude=("banking77", "clinc150"))
+    assert groups == [] and off_topic == []
+
+
+def test_a_batch_never_holds_one_repeated_group_twice():
+    import random
+
+    groups = [{"texts": ["a b", "a c"], "answer": None}, {"texts": ["d e", "d f"], "answer": None}] * 50
+    rows = sample_rows(groups, 64, random.Random(0), answer_share=0.0)
+    assert len(rows) == 2

@@ -20,6 +20,7 @@ DEFAULT_DIM = 128
 # Tuning shows each pair about this many times (as anchor) whatever the knowledge base's size.
 TUNE_SHOWINGS = 250
 TUNE_STEPS = (300, 3000)
+INTENT_REPEATS = 250
 
 
 def _cancellation():
@@ -32,17 +33,28 @@ def _cancellation():
     return lambda: stop["requested"]
 
 
-def pretrain(datasets_dir: str, out_dir: str, minutes: float, buckets: int, dim: int, seed: int) -> dict:
-    corpus = build_corpus(datasets_dir)
-    if not corpus["replies"]:
+def pretrain(datasets_dir: str, out_dir: str, minutes: float, buckets: int, dim: int, seed: int, exclude: tuple = ()) -> dict:
+    corpus = build_corpus(datasets_dir, exclude)
+    if not corpus["replies"] and not corpus["intents"]:
         raise TrainerError("config", f"{datasets_dir} has none of {', '.join(SOURCES)}")
-    # Openings are few groups of many phrasings; repeating them gives them a fair share of batches.
-    groups = corpus["replies"] + corpus["other"] + corpus["openings"] * 200
-    progress.emit("start", groups=len(groups), minutes=minutes, buckets=buckets, dim=dim)
+    # Openings and intents are few groups of many phrasings; repeating them gives them a fair share
+    # of batches next to the ~100,000 single replies.
+    groups = corpus["replies"] + corpus["other"] + corpus["openings"] * 200 + corpus["intents"] * INTENT_REPEATS
+    used = [s for s in SOURCES if s not in exclude]
+    progress.emit("start", groups=len(groups), minutes=minutes, buckets=buckets, dim=dim, sources=used)
     torch.manual_seed(seed)
     model = RetrieverEncoder(buckets, dim)
-    stats = train_encoder(model, groups, minutes=minutes, batch_size=256, answer_share=1.0, seed=seed, cancelled=_cancellation())
-    meta = bundle.save(model, out_dir, {"kind": "general", "trained_on": list(SOURCES), "pretraining": stats})
+    stats = train_encoder(
+        model,
+        groups,
+        minutes=minutes,
+        batch_size=256,
+        answer_share=1.0,
+        off_topic=corpus["off_topic"],
+        seed=seed,
+        cancelled=_cancellation(),
+    )
+    meta = bundle.save(model, out_dir, {"kind": "general", "trained_on": used, "pretraining": stats})
     return {"out_dir": out_dir, **stats, "dim": meta["dim"]}
 
 
@@ -87,6 +99,14 @@ def encode_cli(directory: str, texts: list) -> list:
     return encode(model, texts).tolist()
 
 
+def _names(csv_list: str) -> tuple:
+    names = tuple(n.strip() for n in csv_list.split(",") if n.strip())
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown:
+        raise TrainerError("config", f"--exclude: unknown data set {', '.join(unknown)} (known: {', '.join(SOURCES)})")
+    return names
+
+
 def add_commands(sub) -> None:
     p = sub.add_parser("retriever-pretrain", help="build the general retriever base from ../shared data")
     p.add_argument("--datasets", required=True)
@@ -95,6 +115,7 @@ def add_commands(sub) -> None:
     p.add_argument("--buckets", type=int, default=DEFAULT_BUCKETS)
     p.add_argument("--dim", type=int, default=DEFAULT_DIM)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--exclude", default="", help="comma-separated data sets to leave out (a benchmark's own)")
     p = sub.add_parser("retriever-tune", help="tune the retriever on a knowledge base (RUN.json)")
     p.add_argument("--config", required=True)
     p = sub.add_parser("retriever-encode", help="embed texts with a retriever directory (JSON out)")
@@ -106,7 +127,7 @@ def run(args) -> bool:
     """Runs a retriever command; False when args.cmd is not one."""
     if args.cmd == "retriever-pretrain":
         random.seed(args.seed)
-        progress.emit("done", **pretrain(args.datasets, args.out, args.minutes, args.buckets, args.dim, args.seed))
+        progress.emit("done", **pretrain(args.datasets, args.out, args.minutes, args.buckets, args.dim, args.seed, _names(args.exclude)))
     elif args.cmd == "retriever-tune":
         progress.emit("done", **tune(args.config))
     elif args.cmd == "retriever-encode":

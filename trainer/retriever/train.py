@@ -17,8 +17,13 @@ TEMPERATURE = 0.05
 def sample_rows(groups: list, batch_size: int, rnd: random.Random, answer_share: float) -> list:
     """(anchor, positive) rows from distinct groups. A group is {"texts": [...], "answer": str|None};
     a group of one text pairs a noisy copy with the text itself, or with its answer."""
-    rows = []
+    rows, seen = [], set()
+    # Groups repeated to weight a source are the same object: one row each, or a batch would hold
+    # the same intent as its own negative.
     for g in rnd.sample(groups, min(batch_size, len(groups))):
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
         texts, answer = g["texts"], g.get("answer")
         anchor = rnd.choice(texts)
         others = [t for t in texts if t != anchor]

@@ -1,5 +1,6 @@
 import { formatCount, formatDuration } from "@/app/console/_training/format";
 import type { RunPreview as Preview } from "@/server/training/runs";
+import { SHOWINGS_PER_EPOCH } from "@/server/training/settings";
 
 /** What the run would train on, before it starts. */
 export function RunPreview({ preview, updating }: { preview: Preview | undefined; updating: boolean }) {
@@ -16,7 +17,7 @@ export function RunPreview({ preview, updating }: { preview: Preview | undefined
           <dd data-testid="preview-pairs">{formatCount(preview.pairs)}</dd>
         </div>
         <div>
-          <dt>Examples (questions and variants)</dt>
+          <dt>Examples per epoch (each pair {SHOWINGS_PER_EPOCH} times, its phrasings in turn)</dt>
           <dd data-testid="preview-examples">{formatCount(preview.trainExamples)}</dd>
         </div>
         <div>

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import { formatPercent, formatScore } from "@/app/console/_training/format";
 import type { Model } from "@/db/schema";
-import type { GateVerdict } from "@/server/training/promotion";
+import type { AnswerChanges, GateVerdict } from "@/server/training/promotion";
 
 type Gate = GateVerdict | null;
 
@@ -41,7 +41,7 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
   };
   const promote = useMutation(trpc.models.promote.mutationOptions(handlers));
   const rollBack = useMutation(trpc.models.rollBack.mutationOptions(handlers));
-  const askReason = needsReason || !!gate?.worse || !!gate?.belowFloor;
+  const askReason = needsReason || !!gate?.worse || !!gate?.belowFloor || !!gate?.breaksConfirmed;
   const show = (v: number | undefined) =>
     v === undefined ? "?" : gate?.metric === "right answers" ? formatPercent(v) : formatScore(v);
 
@@ -100,6 +100,11 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
           This candidate answers held-out questions worse than production ({gate.metric}{" "}
           {show(gate.candidate)} vs {show(gate.production)}).
         </p>
+      ) : gate?.breaksConfirmed && gate.regressionChanges && !error ? (
+        <p className="warning">
+          This candidate breaks {gate.regressionChanges.broken} of {gate.regressionChanges.questions} customer
+          questions staff confirmed and fixes {gate.regressionChanges.fixed}.
+        </p>
       ) : gate?.belowFloor && !error ? (
         <p className="warning">
           This candidate answers only {show(gate.candidate)} of held-out rewordings right, below the floor of{" "}
@@ -113,6 +118,7 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
           customers would get.
         </p>
       ) : null}
+      {gate && <AnswerChangesTable gate={gate} />}
       {error && (
         <p role="alert" className="error" data-testid="promote-error">
           {error}
@@ -131,5 +137,52 @@ export function PromotePanel({ model, gate }: { model: Model; gate: Gate }) {
       </div>
       <p className="muted">Serving switches to the promoted model at once; no restart needed.</p>
     </form>
+  );
+}
+
+/** What the candidate fixes and breaks against production, and which questions it breaks. */
+function AnswerChangesTable({ gate }: { gate: GateVerdict }) {
+  const rows = [
+    { label: "Held-out phrasings of trained pairs", changes: gate.heldOutChanges },
+    { label: "Customer questions staff confirmed", changes: gate.regressionChanges },
+  ].filter((r): r is { label: string; changes: AnswerChanges } => !!r.changes);
+  if (!rows.length) return null;
+  const broken = rows.flatMap((r) => r.changes.brokenQuestions.map((q) => ({ ...q, set: r.label })));
+  return (
+    <div className="stack" data-testid="answer-changes">
+      <table>
+        <caption>Against production, question by question</caption>
+        <thead>
+          <tr>
+            <th scope="col">Questions</th>
+            <th scope="col">Asked</th>
+            <th scope="col">Fixed</th>
+            <th scope="col">Broken</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <th scope="row">{r.label}</th>
+              <td>{r.changes.questions}</td>
+              <td data-testid="changes-fixed">{r.changes.fixed}</td>
+              <td data-testid="changes-broken">{r.changes.broken}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {broken.length > 0 && (
+        <details open={broken.length <= 10}>
+          <summary>Questions production answers right and this candidate does not ({broken.length})</summary>
+          <ul data-testid="broken-questions">
+            {broken.map((q) => (
+              <li key={`${q.set}:${q.question}`}>
+                “{q.question}” <span className="muted">({q.set.toLowerCase()})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
   );
 }
