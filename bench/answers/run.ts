@@ -7,6 +7,8 @@
  *
  *   npm run bench:answers -- [--sets banking77,clinc150,dstc11,ecommerce-faq] [--base DIR|starter|none]
  *                            [--per-intent 8] [--off-topic 300] [--seed 13]
+ *                            [--retriever-base DIR | DIR-with-{set}]  (a base built without the set it is
+ *                            asked about: build:retriever -- --exclude banking77 --out DIR)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -18,16 +20,11 @@ import { DEFAULT_CALIBRATION } from "@/server/assistant/decision";
 import { DEFAULT_WEIGHTS, type RankingWeights, Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
-import type { PipelineContext } from "@/server/training/pipeline";
-import {
-  calibrateBundleRetriever,
-  retrieverBaseDir,
-  tuneRetriever,
-} from "@/server/training/retriever-tuning";
-import { heldOutPhrasings, trainingView } from "@/server/training/split";
+import { retrieverBaseDir } from "@/server/training/retriever-tuning";
 import { trainToReady } from "../pipeline/train-to-ready";
 import { type BenchSet, banking77, clinc150, clincOffTopic, dstc11, ecommerceFaq, SHARED } from "./datasets";
-import { type Knowledge, type RankingSample, type Scores, scoreAnswers, scoreRanking } from "./measure";
+import { type Knowledge, type Scores, scoreAnswers, scoreRanking } from "./measure";
+import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
 
 const SETS = ["banking77", "clinc150", "dstc11", "ecommerce-faq"] as const;
 const DEFAULT_BASE = path.resolve("../shared/models/tunedesk-chat-17m");
@@ -43,7 +40,7 @@ async function main() {
       conversations: { type: "string", default: "40" },
       "dense-share": { type: "string" },
       "answer-weight": { type: "string" },
-      dump: { type: "string" },
+      "retriever-base": { type: "string" },
     },
   });
   if (!fs.existsSync(SHARED)) {
@@ -54,10 +51,7 @@ async function main() {
   const offTopic = clincOffTopic(Number(values["off-topic"]), seed);
   const perIntent = Number(values["per-intent"]);
   const base = values.base ?? (fs.existsSync(DEFAULT_BASE) ? DEFAULT_BASE : "starter");
-  const generalBase = retrieverBaseDir(".tunedesk");
-  console.log(
-    `retriever base: ${fs.existsSync(path.join(generalBase, "retriever.json")) ? generalBase : "none (npm run build:retriever); tuned from scratch"}`,
-  );
+  const generalBase = values["retriever-base"] ?? retrieverBaseDir(".tunedesk");
   console.log(
     `model for the whole answer path: ${base}; off-topic: ${offTopic.length} of clinc150's oos_test (seed ${seed})`,
   );
@@ -79,7 +73,6 @@ async function main() {
       generalBase,
       conversations: Number(values.conversations),
       weights,
-      dump: values.dump,
     });
   }
 }
@@ -91,13 +84,13 @@ async function benchSet(
     generalBase: string;
     conversations: number;
     weights: RankingWeights;
-    dump?: string;
   },
 ) {
   console.log(`\n## ${set.name}: ${set.note}, ${set.offTopic.length} off-topic`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-answers-${set.name}-`));
-  if (fs.existsSync(path.join(options.generalBase, "retriever.json")))
-    fs.symlinkSync(path.resolve(options.generalBase), retrieverBaseDir(dataDir));
+  console.log(
+    `retriever base: ${linkRetrieverBase(dataDir, retrieverBaseFor(options.generalBase, set.name))}`,
+  );
   const database = await openDatabase({ kind: "pglite" });
   await database.migrate();
   const { db } = database;
@@ -127,30 +120,10 @@ async function benchSet(
   let trainSeconds: number;
   let engine: InferenceEngine | undefined;
   if (options.base === "none") {
-    const started = performance.now();
-    bundleDir = path.join(dataDir, "retriever-only");
-    fs.mkdirSync(bundleDir, { recursive: true });
-    const snapshotPairs = [...knowledge.byPairId].map(([pairId, p]) => ({ pairId, ...p }));
-    const ctx: PipelineContext = {
-      db,
-      dataDir,
-      python: "/usr/bin/python3",
-      signal: new AbortController().signal,
-      report: () => {},
-      log: () => {},
-    };
-    await tuneRetriever(ctx, {
-      runId: set.name,
-      workDir: dataDir,
-      bundleDir,
-      pairs: trainingView(snapshotPairs),
-    });
-    await calibrateBundleRetriever(
-      ctx,
-      bundleDir,
-      heldOutPhrasings(snapshotPairs).map(({ pair, question }) => ({ question, pairId: pair.pairId })),
-    );
-    trainSeconds = (performance.now() - started) / 1000;
+    const round = await tuneRetrieverRound(db, dataDir, set.name, options.weights);
+    await round.retriever.dispose();
+    bundleDir = round.bundleDir;
+    trainSeconds = round.seconds;
   } else {
     const baseRow =
       options.base === "starter"

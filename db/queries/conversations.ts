@@ -182,7 +182,8 @@ export type ConversationListItem = {
   preview: string;
 };
 
-function escapeLike(text: string): string {
+/** The text matched literally by ILIKE (its % and _ escaped). */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   type FeedbackRating,
@@ -12,6 +12,7 @@ import {
   type ReviewOutcome,
   reviewItems,
 } from "../schema";
+import { escapeLike } from "./conversations";
 import { queryRows } from "./knowledge-keys";
 
 /**
@@ -106,30 +107,49 @@ export type ReviewQueueEntry = {
   question: Message | null;
 };
 
-/** Open items, oldest first (first in, first reviewed), with what a reviewer needs to decide. */
+export type ReviewQueueFilter = {
+  kinds?: ReviewItemKind[];
+  /** Words in the customer's messages or their correction (case-insensitive). */
+  search?: string;
+};
+
+function openItemsWhere(filter: ReviewQueueFilter) {
+  const search = filter.search?.trim();
+  const like = search ? `%${escapeLike(search)}%` : undefined;
+  return and(
+    eq(reviewItems.status, "open"),
+    filter.kinds?.length ? inArray(reviewItems.kind, filter.kinds) : undefined,
+    like
+      ? or(
+          sql`exists (select 1 from messages m where m.conversation_id = ${reviewItems.conversationId}
+            and m.role = 'user' and m.content ilike ${like})`,
+          sql`exists (select 1 from message_feedback f where f.id = ${reviewItems.feedbackId}
+            and f.correction ilike ${like})`,
+        )
+      : undefined,
+  );
+}
+
+/** A page of open items, oldest first (first in, first reviewed), with what a reviewer needs to decide. */
 export async function listOpenReviewItems(
   db: Db,
-  params: { kinds?: ReviewItemKind[]; limit: number },
+  params: ReviewQueueFilter & { limit: number; offset?: number },
 ): Promise<ReviewQueueEntry[]> {
   const items = await db
     .select()
     .from(reviewItems)
-    .where(
-      and(
-        eq(reviewItems.status, "open"),
-        params.kinds?.length ? inArray(reviewItems.kind, params.kinds) : undefined,
-      ),
-    )
+    .where(openItemsWhere(params))
     .orderBy(asc(reviewItems.createdAt), asc(reviewItems.id))
-    .limit(params.limit);
+    .limit(params.limit)
+    .offset(params.offset ?? 0);
   return Promise.all(items.map((item) => describeReviewItem(db, item)));
 }
 
-export async function countOpenReviewItems(db: Db): Promise<number> {
+export async function countOpenReviewItems(db: Db, filter: ReviewQueueFilter = {}): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(reviewItems)
-    .where(eq(reviewItems.status, "open"));
+    .where(openItemsWhere(filter));
   return row?.n ?? 0;
 }
 

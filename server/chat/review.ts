@@ -16,10 +16,13 @@ import {
   listOpenReviewItems,
   listReviewItemsForConversation,
   type ReviewQueueEntry,
+  type ReviewQueueFilter,
 } from "@/db/queries/feedback";
 import { addVariantToPair, createFeedbackDraft, getPair, setPairAnswer } from "@/db/queries/knowledge";
 import { searchPairsByText } from "@/db/queries/knowledge-search";
 import type { ConversationStatus, ReviewItemKind, ReviewOutcome } from "@/db/schema";
+import { customerRetriever } from "@/server/serving/retriever";
+import { tokenF1 } from "@/server/training/answer-metrics";
 import { UserFacingError } from "@/server/users/errors";
 
 export type ReviewQueueItem = {
@@ -50,11 +53,16 @@ function toQueueItem(entry: ReviewQueueEntry, contact: string | null): ReviewQue
   };
 }
 
+/** A page of the queue and how many open items match the filter (`total`) and are open at all (`open`). */
 export async function listReviewQueue(
   db: Db,
-  params: { kinds?: ReviewItemKind[]; limit: number },
-): Promise<{ items: ReviewQueueItem[]; total: number }> {
-  const [entries, total] = await Promise.all([listOpenReviewItems(db, params), countOpenReviewItems(db)]);
+  params: ReviewQueueFilter & { limit: number; offset?: number },
+): Promise<{ items: ReviewQueueItem[]; total: number; open: number }> {
+  const [entries, total, open] = await Promise.all([
+    listOpenReviewItems(db, params),
+    countOpenReviewItems(db, params),
+    countOpenReviewItems(db),
+  ]);
   const items = await Promise.all(
     entries.map(async (e) => {
       const contact =
@@ -64,7 +72,7 @@ export async function listReviewQueue(
       return toQueueItem(e, contact);
     }),
   );
-  return { items, total };
+  return { items, total, open };
 }
 
 async function openItem(db: Db, itemId: string) {
@@ -145,10 +153,99 @@ export async function dismissItem(db: Db, actorId: string, itemId: string): Prom
   await close(db, itemId, "dismissed", null, actorId);
 }
 
-/** Existing pairs (approved or draft) close to a text, to pick the one a correction belongs to. */
-export async function suggestPairs(db: Db, text: string) {
-  const hits = await searchPairsByText(db, text, { limit: 6, statuses: ["approved", "draft"] });
-  return hits.map((h) => ({ id: h.id, question: h.question, answer: h.answer, score: h.score }));
+export type PairSuggestion = {
+  id: string;
+  question: string;
+  answer: string;
+  product: string | null;
+  status: "approved" | "draft";
+};
+
+/** A customer's correction this close to a pair's answer (token F1) names that pair. */
+const CORRECTION_MATCH_F1 = 0.5;
+const SUGGESTIONS = 6;
+
+/**
+ * The pairs a correction may belong to, ranked by the retrieval customers get (the production
+ * model's retriever, else lexical), then draft pairs found by text. When the customer's correction
+ * says what one pair's answer says, that pair is `suggested`: the one the bot should have used.
+ */
+export async function suggestPairs(
+  db: Db,
+  input: { text: string; correction?: string },
+): Promise<{ pairs: PairSuggestion[]; suggested: string | null }> {
+  const retriever = await customerRetriever(db);
+  const text = input.text.trim();
+  const correction = input.correction?.trim() ?? "";
+  const [byQuestion, byCorrection, drafts] = await Promise.all([
+    text ? retriever.rank(db, text, { limit: SUGGESTIONS }) : undefined,
+    correction ? retriever.rank(db, correction, { limit: SUGGESTIONS }) : undefined,
+    text ? searchPairsByText(db, text, { limit: 3, statuses: ["draft"] }) : [],
+  ]);
+  const pairs = new Map<string, PairSuggestion>();
+  let suggested: { id: string; f1: number } | null = null;
+  for (const r of [...(byQuestion?.ranked ?? []), ...(byCorrection?.ranked ?? [])]) {
+    if (!pairs.has(r.id)) pairs.set(r.id, { ...r, status: "approved" });
+    const f1 = correction ? tokenF1(correction, r.answer) : 0;
+    if (f1 >= CORRECTION_MATCH_F1 && (!suggested || f1 > suggested.f1)) suggested = { id: r.id, f1 };
+  }
+  for (const d of drafts)
+    if (!pairs.has(d.id))
+      pairs.set(d.id, {
+        id: d.id,
+        question: d.question,
+        answer: d.answer,
+        product: d.product ?? null,
+        status: "draft",
+      });
+  const ordered = [...pairs.values()];
+  // The suggested pair comes first, so staff see it checked at the top.
+  if (suggested) ordered.sort((a, b) => Number(b.id === suggested.id) - Number(a.id === suggested.id));
+  return { pairs: ordered, suggested: suggested?.id ?? null };
+}
+
+/**
+ * Many similar corrections at once: each item's customer question becomes a variant of one pair,
+ * or every item is dismissed. One transaction: an item someone else handled meanwhile refuses the
+ * whole batch and nothing is written.
+ */
+export async function applyManyToPair(
+  db: Db,
+  actorId: string,
+  input: { itemIds: string[]; pairId: string },
+): Promise<{ pairId: string; added: number }> {
+  if (!(await getPair(db, input.pairId)))
+    throw new UserFacingError("That pair no longer exists.", "not_found");
+  const entries = await Promise.all(
+    input.itemIds.map(async (id) => describeReviewItem(db, await openItem(db, id))),
+  );
+  return db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    let added = 0;
+    for (const entry of entries) {
+      const question = entry.question?.content.trim();
+      if (question) {
+        if (!(await addVariantToPair(tx, input.pairId, question.slice(0, 2000), actorId)))
+          throw new UserFacingError("The pair changed meanwhile; reload and try again.", "conflict");
+        added++;
+      }
+      await close(tx, entry.item.id, "variant", input.pairId, actorId);
+    }
+    return { pairId: input.pairId, added };
+  });
+}
+
+export async function dismissMany(
+  db: Db,
+  actorId: string,
+  itemIds: string[],
+): Promise<{ dismissed: number }> {
+  for (const id of itemIds) await openItem(db, id);
+  return db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    for (const id of itemIds) await close(tx, id, "dismissed", null, actorId);
+    return { dismissed: itemIds.length };
+  });
 }
 
 /** Everything staff see about one conversation. */

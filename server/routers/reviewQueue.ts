@@ -2,8 +2,10 @@ import { z } from "zod";
 import { reviewItemKinds } from "@/db/schema";
 import {
   applyItemToPair,
+  applyManyToPair,
   createDraftPairFromItem,
   dismissItem,
+  dismissMany,
   listReviewQueue,
   suggestPairs,
 } from "@/server/chat/review";
@@ -16,9 +18,11 @@ export const reviewQueueRouter = createTRPCRouter({
       z
         .object({
           kinds: z.array(z.enum(reviewItemKinds)).optional(),
+          search: z.string().max(200, "Search for at most 200 characters").optional(),
           limit: z.number().int().min(1).max(200).default(50),
+          offset: z.number().int().min(0).default(0),
         })
-        .default({ limit: 50 }),
+        .default({ limit: 50, offset: 0 }),
     )
     .query(({ ctx, input }) => listReviewQueue(ctx.db, input)),
 
@@ -43,6 +47,31 @@ export const reviewQueueRouter = createTRPCRouter({
   }),
 
   suggestPairs: staffProcedure
-    .input(z.object({ text: z.string().max(2000) }))
-    .query(({ ctx, input }) => suggestPairs(ctx.db, input.text)),
+    .input(z.object({ text: z.string().max(2000), correction: z.string().max(8000).optional() }))
+    .query(({ ctx, input }) => suggestPairs(ctx.db, input)),
+
+  applyManyToPair: staffProcedure
+    .input(
+      z.object({
+        itemIds: z
+          .array(z.uuid())
+          .min(1, "Select the items first.")
+          .max(200, "At most 200 items at once")
+          .refine((ids) => new Set(ids).size === ids.length, "Each item once"),
+        pairId: z.uuid({ error: "Choose the pair to change." }),
+      }),
+    )
+    .mutation(({ ctx, input }) => applyManyToPair(ctx.db, ctx.user.id, input)),
+
+  dismissMany: staffProcedure
+    .input(
+      z.object({
+        itemIds: z
+          .array(z.uuid())
+          .min(1, "Select the items first.")
+          .max(200, "At most 200 items at once")
+          .refine((ids) => new Set(ids).size === ids.length, "Each item once"),
+      }),
+    )
+    .mutation(({ ctx, input }) => dismissMany(ctx.db, ctx.user.id, input.itemIds)),
 });

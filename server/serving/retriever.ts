@@ -2,6 +2,8 @@
  * The retriever of each served bundle, loaded once per process: its encoder and its in-memory index
  * of the approved knowledge (kept current by the index itself).
  */
+import type { Db } from "@/db/client";
+import { findProductionModel } from "@/db/queries/models";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 
 // Next.js may evaluate this module in several bundles of one process; the cache must be one.
@@ -26,4 +28,17 @@ export function retrieverFor(bundlePath: string): Promise<Retriever> {
     }
   }
   return retriever;
+}
+
+/** A bundle-less (lexical) retriever for when no model is in production yet. */
+const lexicalKey = Symbol.for("tunedesk.lexicalRetriever");
+type GlobalWithLexical = typeof globalThis & { [lexicalKey]?: Promise<Retriever> };
+
+/** The retriever customers get now: the production bundle's, else lexical ranking. */
+export async function customerRetriever(db: Db): Promise<Retriever> {
+  const production = await findProductionModel(db);
+  if (production) return retrieverFor(production.bundlePath);
+  const g = globalThis as GlobalWithLexical;
+  g[lexicalKey] ??= Retriever.forBundle(null);
+  return g[lexicalKey];
 }

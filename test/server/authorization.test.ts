@@ -48,6 +48,8 @@ const rules: Record<string, Access> = {
   "reviewQueue.applyToPair": "staff",
   "reviewQueue.dismiss": "staff",
   "reviewQueue.suggestPairs": "staff",
+  "reviewQueue.applyManyToPair": "staff",
+  "reviewQueue.dismissMany": "staff",
   "apiKeys.list": "admin",
   "apiKeys.create": "admin",
   "apiKeys.revoke": "admin",

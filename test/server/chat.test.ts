@@ -272,7 +272,7 @@ describeEachDatabase("customer chat", (useDb) => {
         items.push(queued!.id);
       }
       const suggestions = await reviewer.reviewQueue.suggestPairs({ text: "export data" });
-      expect(suggestions.map((s) => s.id)).toContain(pair.id);
+      expect(suggestions.pairs.map((s) => s.id)).toContain(pair.id);
 
       await reviewer.reviewQueue.applyToPair({
         itemId: items[0]!,

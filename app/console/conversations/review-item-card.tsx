@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import type { ReviewQueueItem } from "@/server/chat/review";
 
@@ -27,11 +27,16 @@ export function ReviewItemCard({
   item,
   onHandled,
   showConversationLink = true,
+  selected,
+  onSelect,
 }: {
   item: ReviewQueueItem;
   /** Told what was done; the item then leaves the queue and this card unmounts. */
   onHandled: (message: string) => void;
   showConversationLink?: boolean;
+  /** In the queue, items can be selected for bulk actions. */
+  selected?: boolean;
+  onSelect?: (selected: boolean) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -65,6 +70,15 @@ export function ReviewItemCard({
       aria-label={`${kindLabel[item.kind]}: ${item.question}`}
     >
       <div className="row">
+        {onSelect && (
+          <input
+            type="checkbox"
+            checked={!!selected}
+            onChange={(e) => onSelect(e.target.checked)}
+            aria-label={`Select: ${item.question}`}
+            data-testid="review-select"
+          />
+        )}
         <span className={`badge ${item.kind === "escalation" ? "off" : ""}`}>{kindLabel[item.kind]}</span>
         {item.reason && <span className="badge">{reasonLabel[item.reason] ?? item.reason}</span>}
         <span className="muted">{item.createdAt.toLocaleString()}</span>
@@ -145,6 +159,7 @@ export function ReviewItemCard({
           itemId={item.id}
           question={question}
           answer={answer}
+          correction={item.correction}
           onApplied={(mode) => handled(mode === "variant" ? "Added as a variant." : "Answer replaced.")}
         />
       )}
@@ -156,21 +171,18 @@ function PairPicker({
   itemId,
   question,
   answer,
+  correction,
   onApplied,
 }: {
   itemId: string;
   question: string;
   answer: string;
+  correction: string | null;
   onApplied: (mode: "variant" | "answer") => void;
 }) {
   const trpc = useTRPC();
-  const [search, setSearch] = useState(question);
-  const [term, setTerm] = useState(question);
   const [pairId, setPairId] = useState<string>("");
   const [error, setError] = useState<string | null>(null);
-  const suggestions = useQuery(
-    trpc.reviewQueue.suggestPairs.queryOptions({ text: term }, { enabled: term.trim() !== "" }),
-  );
   const apply = useMutation(
     trpc.reviewQueue.applyToPair.mutationOptions({
       onSuccess: (_, vars) => onApplied(vars.mode),
@@ -180,45 +192,13 @@ function PairPicker({
 
   return (
     <div className="pair-picker stack">
-      <div className="row">
-        <label className="grow">
-          Find the pair
-          <input
-            type="search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter") {
-                e.preventDefault();
-                setTerm(search);
-              }
-            }}
-          />
-        </label>
-        <button type="button" className="secondary" onClick={() => setTerm(search)}>
-          Search
-        </button>
-      </div>
-      {suggestions.data && suggestions.data.length === 0 && <p className="muted">No similar pairs.</p>}
-      {suggestions.data && suggestions.data.length > 0 && (
-        <fieldset className="pair-options">
-          <legend>Pair</legend>
-          {suggestions.data.map((p) => (
-            <label key={p.id} className="check">
-              <input
-                type="radio"
-                name={`pair-${itemId}`}
-                value={p.id}
-                checked={pairId === p.id}
-                onChange={() => setPairId(p.id)}
-              />
-              <span>
-                <strong>{p.question}</strong> <span className="muted">{p.answer.slice(0, 120)}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <PairChoices
+        name={`pair-${itemId}`}
+        initialSearch={question}
+        correction={correction}
+        pairId={pairId}
+        onChange={setPairId}
+      />
       {error && (
         <p role="alert" className="error">
           {error}
@@ -240,6 +220,91 @@ function PairPicker({
           Replace the pair&apos;s answer
         </button>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Search and choose a pair: ranked by the retrieval customers get, whole answers shown, and the
+ * pair a customer's correction names chosen from the start.
+ */
+export function PairChoices({
+  name,
+  initialSearch,
+  correction = null,
+  pairId,
+  onChange,
+}: {
+  name: string;
+  initialSearch: string;
+  correction?: string | null;
+  pairId: string;
+  onChange: (pairId: string) => void;
+}) {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState(initialSearch);
+  const [term, setTerm] = useState(initialSearch);
+  const suggestions = useQuery(
+    trpc.reviewQueue.suggestPairs.queryOptions(
+      { text: term, correction: correction ?? undefined },
+      { enabled: term.trim() !== "" },
+    ),
+  );
+  const suggested = suggestions.data?.suggested ?? null;
+  useEffect(() => {
+    if (suggested && !pairId) onChange(suggested);
+  }, [suggested, pairId, onChange]);
+  const found = suggestions.data?.pairs;
+
+  return (
+    <div className="stack">
+      <div className="row">
+        <label className="grow">
+          Find the pair
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                e.preventDefault();
+                setTerm(search);
+              }
+            }}
+          />
+        </label>
+        <button type="button" className="secondary" onClick={() => setTerm(search)}>
+          Search
+        </button>
+      </div>
+      {suggestions.error && (
+        <p role="alert" className="error">
+          {errorMessage(suggestions.error)}
+        </p>
+      )}
+      {found && found.length === 0 && <p className="muted">No similar pairs.</p>}
+      {found && found.length > 0 && (
+        <fieldset className="pair-options">
+          <legend>Pair</legend>
+          {found.map((p) => (
+            <label key={p.id} className="check" data-testid="pair-option">
+              <input
+                type="radio"
+                name={name}
+                value={p.id}
+                checked={pairId === p.id}
+                onChange={() => onChange(p.id)}
+              />
+              <span>
+                <strong>{p.question}</strong>
+                {p.status === "draft" && <span className="badge">draft</span>}
+                {p.id === suggested && <span className="badge">matches the correction</span>}
+                <span className="pair-answer">{p.answer}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
     </div>
   );
 }

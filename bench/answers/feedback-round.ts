@@ -1,0 +1,155 @@
+/**
+ * A round of customer feedback, measured with the product's own code: does the next round fix what
+ * customers corrected without breaking what worked? For banking77 and clinc150 (one pair per intent
+ * from the train split, as bench:answers builds them) two disjoint seeded groups of test questions,
+ * A and B, are asked after round 1. Every A question answered wrongly is corrected as the review
+ * queue does it (the customer's words become a variant of the right pair, addVariantToPair), the
+ * retriever is trained again with the default settings, and A and B are asked again.
+ * "Right" = grounded on the right pair (the decision answers from it); the guard serves that pair's
+ * curated answer whenever generation departs from it, so the pair decides what customers get.
+ *
+ *   npm run bench:feedback -- [--sets banking77,clinc150] [--per-intent 8] [--seed 13]
+ *                             [--retriever-base DIR | DIR-with-{set}]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Db } from "@/db/client";
+import { openDatabase } from "@/db/client";
+import { addVariantToPair, createPair } from "@/db/queries/knowledge";
+import { groundQuestion } from "@/server/assistant/answer";
+import type { Retriever } from "@/server/assistant/retriever/retriever";
+import { retrieverBaseDir } from "@/server/training/retriever-tuning";
+import { type BenchSet, banking77, clinc150, clincOffTopic, SHARED } from "./datasets";
+import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
+
+const SETS = ["banking77", "clinc150"] as const;
+
+type Question = { text: string; key: string };
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sets: { type: "string", default: SETS.join(",") },
+      "per-intent": { type: "string", default: "8" },
+      "off-topic": { type: "string", default: "300" },
+      seed: { type: "string", default: "13" },
+      "retriever-base": { type: "string", default: retrieverBaseDir(".tunedesk") },
+    },
+  });
+  if (!fs.existsSync(SHARED)) {
+    console.log(`feedback benchmark skipped: ${SHARED} is absent (it lives in ../shared beside the repo)`);
+    return;
+  }
+  const seed = Number(values.seed);
+  const perIntent = Number(values["per-intent"]);
+  const offTopic = clincOffTopic(Number(values["off-topic"]), seed);
+  const builders: Record<string, () => BenchSet> = {
+    banking77: () => banking77(perIntent, seed, offTopic),
+    clinc150: () => clinc150(perIntent, seed, offTopic),
+  };
+  for (const name of (values.sets ?? "").split(",")) {
+    const build = builders[name];
+    if (!build) throw new Error(`unknown set ${name}; choose from ${SETS.join(", ")}`);
+    await feedbackRound(build(), retrieverBaseFor(values["retriever-base"]!, name));
+  }
+}
+
+/** Per question: answered from its own pair. */
+async function rightAnswers(
+  db: Db,
+  retriever: Retriever,
+  questions: Question[],
+  idByKey: Map<string, string>,
+) {
+  const right: boolean[] = [];
+  for (const q of questions) {
+    const { decision } = await groundQuestion(db, retriever, q.text);
+    right.push(decision.kind === "answer" && decision.pair.id === idByKey.get(q.key));
+  }
+  return right;
+}
+
+async function declinedShare(db: Db, retriever: Retriever, messages: string[]) {
+  let declined = 0;
+  for (const m of messages)
+    if ((await groundQuestion(db, retriever, m)).decision.kind === "decline") declined++;
+  return declined / Math.max(1, messages.length);
+}
+
+async function feedbackRound(set: BenchSet, baseDir: string) {
+  // Alternate each intent's questions between the groups: A and B ask every intent equally.
+  const seen = new Map<string, number>();
+  const groupA: Question[] = [];
+  const groupB: Question[] = [];
+  for (const q of set.questions) {
+    const n = seen.get(q.key) ?? 0;
+    seen.set(q.key, n + 1);
+    (n % 2 === 0 ? groupA : groupB).push(q);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tunedesk-feedback-${set.name}-`));
+  console.log(
+    `\n## ${set.name}: ${set.pairs.length} pairs; A ${groupA.length} and B ${groupB.length} questions`,
+  );
+  console.log(`retriever base: ${linkRetrieverBase(dataDir, baseDir)}`);
+  const database = await openDatabase({ kind: "pglite" });
+  await database.migrate();
+  const { db } = database;
+  const idByKey = new Map<string, string>();
+  for (const p of set.pairs) {
+    const row = await createPair(
+      db,
+      {
+        question: p.question,
+        answer: p.answer,
+        variants: p.variants,
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
+    idByKey.set(p.key, row.id);
+  }
+
+  const round1 = await tuneRetrieverRound(db, dataDir, "round-1");
+  const a1 = await rightAnswers(db, round1.retriever, groupA, idByKey);
+  const b1 = await rightAnswers(db, round1.retriever, groupB, idByKey);
+  const off1 = await declinedShare(db, round1.retriever, set.offTopic);
+  await round1.retriever.dispose();
+
+  // Corrections: each wrong A answer's question becomes a variant of its right pair.
+  const corrected = groupA.filter((_, i) => !a1[i]);
+  for (const q of corrected) await addVariantToPair(db, idByKey.get(q.key)!, q.text, null);
+
+  const round2 = await tuneRetrieverRound(db, dataDir, "round-2");
+  const a2 = await rightAnswers(db, round2.retriever, groupA, idByKey);
+  const b2 = await rightAnswers(db, round2.retriever, groupB, idByKey);
+  const off2 = await declinedShare(db, round2.retriever, set.offTopic);
+  await round2.retriever.dispose();
+  await database.close();
+
+  const count = (xs: boolean[]) => xs.filter(Boolean).length;
+  const fixed = groupA.filter((_, i) => !a1[i] && a2[i]).length;
+  const brokenA = groupA.filter((_, i) => a1[i] && !a2[i]).length;
+  const brokenB = groupB.filter((_, i) => b1[i] && !b2[i]).length;
+  const previouslyRight = count(a1) + count(b1);
+  const pct = (n: number, d: number) => (d ? `${((n / d) * 100).toFixed(1)}%` : "-");
+  console.log(
+    "| round | A right | B right | off-topic declined | training |\n| --- | --- | --- | --- | --- |\n" +
+      `| 1 | ${pct(count(a1), a1.length)} | ${pct(count(b1), b1.length)} | ${pct(off1, 1)} | ${round1.seconds.toFixed(0)} s |\n` +
+      `| 2 (after ${corrected.length} corrections) | ${pct(count(a2), a2.length)} | ${pct(count(b2), b2.length)} | ${pct(off2, 1)} | ${round2.seconds.toFixed(0)} s |`,
+  );
+  console.log(
+    `corrected A questions fixed: ${fixed} of ${corrected.length} (${pct(fixed, corrected.length)}); ` +
+      `previously right answers broken: ${brokenA + brokenB} of ${previouslyRight} (${pct(brokenA + brokenB, previouslyRight)}: A ${brokenA}, B ${brokenB}); ` +
+      `B ${count(b2) >= count(b1) ? "not worse" : "worse"} (${count(b1)} → ${count(b2)})`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
