@@ -33,9 +33,11 @@ export interface Features {
 
 /**
  * One feature per word, its character n-grams sharing one word's weight, and each adjacent word
- * pair at half a word's weight. Empty text gives no features.
+ * pair at half a word's weight. Empty text gives no features. `grams: "each"` gives every character
+ * n-gram a word's weight instead: the lexical scorer's weighting (TF-IDF over n-grams counted
+ * whole matches reworded questions far better, bench:answers), while the encoder learns its own.
  */
-export function featurize(text: string, spec: FeatureSpec): Features {
+export function featurize(text: string, spec: FeatureSpec, grams: "shared" | "each" = "shared"): Features {
   const [minN, maxN] = spec.char_ngrams;
   const ws = words(text);
   const ids: number[] = [];
@@ -44,12 +46,12 @@ export function featurize(text: string, spec: FeatureSpec): Features {
     ids.push(fnv1a(`w:${w}`) % spec.buckets);
     weights.push(1);
     const marked = ["<", ...Array.from(w).slice(0, MAX_WORD_CHARS), ">"];
-    const grams: string[] = [];
+    const ngrams: string[] = [];
     for (let n = minN; n <= maxN; n++)
-      for (let i = 0; i + n <= marked.length; i++) grams.push(marked.slice(i, i + n).join(""));
-    for (const g of grams) {
+      for (let i = 0; i + n <= marked.length; i++) ngrams.push(marked.slice(i, i + n).join(""));
+    for (const g of ngrams) {
       ids.push(fnv1a(`c:${g}`) % spec.buckets);
-      weights.push(1 / grams.length);
+      weights.push(grams === "each" ? 1 : 1 / ngrams.length);
     }
   }
   for (let i = 0; i + 1 < ws.length; i++) {

@@ -174,7 +174,7 @@ export class KnowledgeIndex {
 
   /** TF-IDF weights of a text's features (idf from the indexed phrasings), as a unit sparse vector. */
   lexicalVector(text: string): Map<number, number> {
-    const { ids, weights } = featurize(text, this.spec);
+    const { ids, weights } = featurize(text, this.spec, "each");
     const n = this.size;
     const v = new Map<number, number>();
     ids.forEach((id, i) => {
