@@ -17,9 +17,10 @@ Commands:
                                      create a staff or admin account
   seed:demo [--yes]                  load the Fernhollow Gear demo knowledge base (82 approved pairs);
                                      on PostgreSQL (DATABASE_URL set) only with --yes
-  retriever:build [--datasets DIR] [--minutes M]
+  retriever:build [--datasets DIR] [--minutes M] [--out DIR] [--exclude SET,…]
                                      pre-train the general retriever base from ../shared/datasets
-                                     (default 80 minutes on 2 CPU cores) into <data dir>/retriever-base`;
+                                     (default 80 minutes on 2 CPU cores) into <data dir>/retriever-base;
+                                     benchmarks build theirs without the set they ask (--exclude)`;
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -79,6 +80,8 @@ const commands: Record<string, Command> = {
       options: {
         datasets: { type: "string", default: "../shared/datasets" },
         minutes: { type: "string", default: "80" },
+        out: { type: "string" },
+        exclude: { type: "string", default: "" },
       },
       strict: true,
     });
@@ -87,7 +90,8 @@ const commands: Record<string, Command> = {
       throw new UserFacingError("--minutes must be a number of minutes above 0");
     await buildRetrieverBase({
       datasets: path.resolve(values.datasets ?? "../shared/datasets"),
-      out: retrieverBaseDir(env().TUNEDESK_DATA_DIR),
+      out: values.out ? path.resolve(values.out) : retrieverBaseDir(env().TUNEDESK_DATA_DIR),
+      exclude: (values.exclude ?? "").split(",").filter(Boolean),
       minutes,
       python: env().TUNEDESK_PYTHON,
     });

@@ -1,7 +1,8 @@
 /**
- * The general retriever base: pre-trained once per installation from ../shared/datasets (the sets
- * the answer benchmark never asks) so that runs start from an encoder that knows how people reword
- * a request. Without it every run tunes an encoder from scratch on its own knowledge.
+ * The general retriever base: pre-trained once per installation from ../shared/datasets (dialogues,
+ * and the intent sets' many wordings of one request) so that runs start from an encoder that knows
+ * how people reword a request. Without it every run tunes an encoder from scratch on its own
+ * knowledge. Benchmarks use bases built without the set they ask (`exclude`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,12 +13,14 @@ export async function buildRetrieverBase(options: {
   datasets: string;
   out: string;
   minutes: number;
+  /** Data sets left out (a benchmark's own), by folder name. */
+  exclude?: string[];
   python: string;
   signal?: AbortSignal;
 }): Promise<void> {
-  if (!fs.existsSync(path.join(options.datasets, "sgd-dialogues")))
+  if (!fs.existsSync(options.datasets))
     throw new UserFacingError(
-      `${options.datasets} has no sgd-dialogues: the general retriever base is built from ../shared/datasets`,
+      `${options.datasets} does not exist: the general retriever base is built from ../shared/datasets`,
     );
   // Written beside the target and renamed, so a run never starts from half a base.
   const tmp = `${options.out}.tmp-${process.pid}`;
@@ -34,6 +37,7 @@ export async function buildRetrieverBase(options: {
       tmp,
       "--minutes",
       String(options.minutes),
+      ...(options.exclude?.length ? ["--exclude", options.exclude.join(",")] : []),
     ],
     onEvent: (event) => {
       if (event.event === "step" && Date.now() - lastPrint > 60_000) {
