@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
-import { createPair } from "@/db/queries/knowledge";
+import { createConversation, insertMessage } from "@/db/queries/conversations";
+import { saveFeedback } from "@/db/queries/feedback";
+import { createPair, getPair } from "@/db/queries/knowledge";
 import { knowledgePairs } from "@/db/schema";
 import { createUser } from "@/server/users/service";
 import { insertModel, servingBundle } from "../server/serving-fixtures";
@@ -166,6 +168,61 @@ describe("customer chat in the browser [postgres]", () => {
     await customerPage.locator('[data-role="staff"]').getByText("A colleague will call you today.").waitFor();
     await page.getByRole("button", { name: "Mark resolved" }).click();
     await page.getByRole("button", { name: "Reopen" }).waitFor();
+  });
+
+  it("staff find similar corrections by their words and add them to one pair at once", async () => {
+    const db = database.db;
+    const gaiters = await createPair(
+      db,
+      {
+        question: "Do you sell gaiters?",
+        answer: "Yes: waterproof gaiters in three sizes, under Accessories.",
+        variants: [],
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
+    const asked = ["any gaiters for snow?", "gaiters in size L?"];
+    for (const text of asked) {
+      const conversation = await createConversation(db, {
+        customerId: `cust-${crypto.randomUUID()}`,
+        channel: "chat",
+      });
+      await insertMessage(db, { conversationId: conversation.id, role: "user", content: text });
+      const bot = await insertMessage(db, {
+        conversationId: conversation.id,
+        role: "assistant",
+        content: "We ship worldwide.",
+      });
+      await saveFeedback(db, {
+        messageId: bot.id,
+        conversationId: conversation.id,
+        rating: "down",
+        reason: "incorrect",
+        correction: null,
+      });
+    }
+    const page = await newPage();
+    await signIn(page, app.url, staff.email, staff.password);
+    await page.waitForURL(/\/console\//);
+    await page.goto(`${app.url}/console/conversations/review`);
+    await page.getByTestId("review-search").fill("gaiters");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect.poll(() => page.getByTestId("review-item").count()).toBe(2);
+    await page.getByLabel("Select all on this page").check();
+    const bulk = page.getByTestId("bulk-bar");
+    await bulk.getByText("2 selected").waitFor();
+    await bulk.getByRole("button", { name: "Add their questions to a pair…" }).click();
+    await bulk.getByLabel("Find the pair").fill("gaiters");
+    await bulk.getByLabel("Find the pair").press("Enter");
+    await bulk.getByRole("radio", { name: /Do you sell gaiters\?/ }).check();
+    await bulk.getByRole("button", { name: "Add 2 questions as variants" }).click();
+    await page.getByText("Added 2 questions as variants.").waitFor();
+    await expect.poll(() => page.getByTestId("review-item").count()).toBe(0);
+    expect((await getPair(db, gaiters.id))?.variants.sort()).toEqual([...asked].sort());
   });
 
   it("an off-topic question is declined with the offer of a person", async () => {
