@@ -4,6 +4,7 @@ import { ZodError, z } from "zod";
 import type { Db } from "@/db/client";
 import type { UserRole } from "@/db/schema";
 import type { CustomerIdentity } from "./chat/identity";
+import { cleanTexts } from "./text";
 import { UserFacingError } from "./users/errors";
 
 export type SessionUser = { id: string; email: string; name: string; role: UserRole };
@@ -31,8 +32,13 @@ const t = initTRPC
       const zodError = error.cause instanceof ZodError ? error.cause : null;
       return {
         ...shape,
-        // Messages a person can act on; never a stack trace.
-        message: zodError ? (zodError.issues[0]?.message ?? "Invalid input") : shape.message,
+        // Messages a person can act on; never a stack trace, and never the text of an unexpected
+        // error (it may hold SQL and its parameters): that is logged under an id the caller gets.
+        message: zodError
+          ? (zodError.issues[0]?.message ?? "Invalid input")
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? internalErrorMessage(error)
+            : shape.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
@@ -42,6 +48,13 @@ const t = initTRPC
       };
     },
   });
+
+/** Logs an unexpected error under a short id and says only the id to the caller. */
+function internalErrorMessage(error: TRPCError): string {
+  const id = crypto.randomUUID().slice(0, 8);
+  console.error(`[error ${id}]`, error.cause ?? error);
+  return `Something went wrong on our side (error ${id}). Please try again.`;
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -61,7 +74,12 @@ const userFacingErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const base = t.procedure.use(userFacingErrors);
+/** Inputs reach procedures with NUL and lone surrogates removed (server/text.ts). */
+const cleanInput = t.middleware(({ getRawInput, next }) =>
+  next({ getRawInput: async () => cleanTexts(await getRawInput()) }),
+);
+
+const base = t.procedure.use(cleanInput).use(userFacingErrors);
 
 export const publicProcedure = base.meta({ access: "public" });
 

@@ -4,6 +4,7 @@
  * iframe's third-party cookie). Customers can only reach their own conversations through it.
  */
 import crypto from "node:crypto";
+import { parseCookie } from "cookie";
 import { authSecret } from "@/server/auth/secret";
 
 export const CUSTOMER_COOKIE = "tunedesk_customer";
@@ -46,13 +47,9 @@ export function verifyCustomerToken(
   return { id };
 }
 
+/** A cookie's value; a malformed header or value is no cookie (never an error). */
 function cookieValue(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+  return header ? parseCookie(header)[name] : undefined;
 }
 
 /** The customer a request comes from: the signed cookie first, then the header. */

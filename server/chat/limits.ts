@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { countCustomerMessagesSince } from "@/db/queries/conversations";
+import { cleanText } from "@/server/text";
 import { UserFacingError } from "@/server/users/errors";
 
 export interface ChatLimits {
@@ -30,7 +31,7 @@ export class ChatLimitError extends UserFacingError {
 
 /** The message, trimmed, or a ChatLimitError a customer can act on. */
 export function checkMessageText(content: string, limits: ChatLimits): string {
-  const text = content.trim();
+  const text = cleanText(content).trim();
   if (!text) throw new ChatLimitError("Type a message first.");
   if (text.length > limits.maxMessageChars)
     throw new ChatLimitError(

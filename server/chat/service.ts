@@ -1,4 +1,5 @@
 /** Customer chat: persists the conversation and streams the production model's answer. */
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   createConversation,
@@ -15,7 +16,7 @@ import { listFeedbackForConversation, openEscalationItem, saveFeedback } from "@
 import type { Conversation, FeedbackRating, FeedbackReason, Message } from "@/db/schema";
 import { answerCustomer, type CustomerAnswer } from "@/server/assistant/answer";
 import { getAssistantTexts } from "@/server/assistant/texts";
-import type { ChatMessage } from "@/server/inference";
+import { type ChatMessage, isContextLengthError } from "@/server/inference";
 import { servingModelFor } from "@/server/serving";
 import { retrieverFor } from "@/server/serving/retriever";
 import { UserFacingError } from "@/server/users/errors";
@@ -24,6 +25,8 @@ import { type ChatLimits, checkMessageRate, checkMessageText, DEFAULT_CHAT_LIMIT
 export const UNAVAILABLE_MESSAGE =
   "Sorry, our assistant isn't available right now. Your message has been saved; you can ask to talk to a human and our team will get back to you.";
 const FAILED_MESSAGE = "Sorry, something went wrong while answering. Please try again in a moment.";
+const TOO_LONG_MESSAGE =
+  "That message is too long for our assistant to read. Please ask in fewer words; your message has been saved.";
 
 /** What the chat client receives, one JSON object per line. */
 export type ChatEvent =
@@ -42,6 +45,11 @@ export type ChatEvent =
   | { type: "error"; message: string };
 
 export type Channel = "chat" | "widget";
+
+/** Serialises one customer's sends (a transaction-scoped advisory lock; PGlite has them too). */
+async function lockCustomer(tx: Db, customerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${customerId}, 0))`);
+}
 
 async function customerConversation(db: Db, customerId: string, id: string): Promise<Conversation> {
   const conversation = await findCustomerConversation(db, id, customerId);
@@ -75,15 +83,18 @@ export async function sendCustomerMessage(
 ): Promise<{ conversation: Conversation; userMessage: Message; events: AsyncGenerator<ChatEvent> }> {
   const limits = input.limits ?? DEFAULT_CHAT_LIMITS;
   const text = checkMessageText(input.content, limits);
-  await checkMessageRate(db, input.customerId, limits);
-  const conversation = input.conversationId
-    ? await customerConversation(db, input.customerId, input.conversationId)
-    : await createConversation(db, { customerId: input.customerId, channel: input.channel ?? "chat" });
-  const history = historyOf(await listMessages(db, conversation.id));
-  const userMessage = await insertMessage(db, {
-    conversationId: conversation.id,
-    role: "user",
-    content: text,
+  // Counting and saving happen under one per-customer lock: parallel sends queue, and the limit
+  // holds for them all (a check, then a write, would let every one of them through).
+  const { conversation, history, userMessage } = await db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await lockCustomer(tx, input.customerId);
+    await checkMessageRate(tx, input.customerId, limits);
+    const conversation = input.conversationId
+      ? await customerConversation(tx, input.customerId, input.conversationId)
+      : await createConversation(tx, { customerId: input.customerId, channel: input.channel ?? "chat" });
+    const history = historyOf(await listMessages(tx, conversation.id));
+    const userMessage = await insertMessage(tx, { conversationId: conversation.id, role: "user", content: text });
+    return { conversation, history, userMessage };
   });
   return {
     conversation,
@@ -124,8 +135,12 @@ async function* replyEvents(
     });
   } catch (err) {
     outerSignal?.removeEventListener("abort", onOuterAbort);
-    console.error("[chat] could not start a reply:", err);
     yield { ...start, assistantMessageId: null };
+    if (isContextLengthError(err)) {
+      yield { type: "unavailable", message: TOO_LONG_MESSAGE };
+      return;
+    }
+    console.error("[chat] could not start a reply:", err);
     yield { type: "unavailable", message: UNAVAILABLE_MESSAGE };
     return;
   }

@@ -40,11 +40,22 @@ export interface EngineOptions {
   worker?: boolean;
 }
 
+export const CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+
 export class ContextLengthError extends Error {
+  readonly code = CONTEXT_LENGTH_EXCEEDED;
   constructor(promptTokens: number, maxContextTokens: number) {
     super(`prompt needs ${promptTokens} tokens but the context window is ${maxContextTokens}`);
     this.name = "ContextLengthError";
   }
+}
+
+/**
+ * Whether an error is a prompt too long for the model, by its code: a built app may bundle this
+ * module more than once, and `instanceof` then fails across the copies.
+ */
+export function isContextLengthError(err: unknown): err is ContextLengthError {
+  return (err as { code?: unknown } | null)?.code === CONTEXT_LENGTH_EXCEEDED;
 }
 
 const DEFAULT_MAX_NEW_TOKENS = 256;

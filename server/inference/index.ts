@@ -1,7 +1,7 @@
 /** Public surface of the inference engine. */
 
 export { type GenerationConfig, loadTokenizerBundle, type ModelConfig, type TokenizerBundle } from "./bundle";
-export { ContextLengthError, type EngineOptions, InferenceEngine } from "./engine";
+export { ContextLengthError, type EngineOptions, InferenceEngine, isContextLengthError } from "./engine";
 export { ChunkStream } from "./generation-stream";
 export { type LoadedModel, ModelManager, NoModelLoadedError } from "./model-manager";
 export {

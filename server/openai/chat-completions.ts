@@ -12,13 +12,20 @@ import { getAssistantTexts } from "@/server/assistant/texts";
 import { STREAM_HEADERS } from "@/server/chat/http";
 import {
   type ChatMessage,
-  ContextLengthError,
   type GenerateRequest,
   type GenerationStream,
+  isContextLengthError,
 } from "@/server/inference";
 import { servingModelFor } from "@/server/serving";
+import { readLimitedJson } from "@/server/request-body";
 import { retrieverFor } from "@/server/serving/retriever";
 import { authenticateApiKey } from "./api-keys";
+
+/**
+ * Largest request read: far more text than any served model's context holds, and small enough
+ * that reading and tokenizing it never holds the server for long.
+ */
+const MAX_BODY_BYTES = 128 * 1024;
 
 /** Always accepted as the model name: whatever model is in production. */
 export const PRODUCTION_ALIAS = "tunedesk";
@@ -139,7 +146,9 @@ export async function handleListModels(req: Request, db: Db): Promise<Response> 
 
 export async function handleChatCompletions(req: Request, db: Db): Promise<Response> {
   if (!(await authenticateApiKey(db, req.headers.get("authorization")))) return unauthorized();
-  const raw = await req.json().catch(() => undefined);
+  const received = await readLimitedJson(req, MAX_BODY_BYTES);
+  if (!received.ok) return apiError(413, received.message, "invalid_request_error", "request_too_large");
+  const raw = received.value;
   if (raw === undefined) return apiError(400, "The body must be JSON.", "invalid_request_error", null);
   const parsed = completionRequest.safeParse(raw);
   if (!parsed.success) {
@@ -152,7 +161,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
       issue?.path.join(".") ?? null,
     );
   }
-  const body = parsed.data;
+  const request = parsed.data;
   const { manager, status } = await servingModelFor(db);
   if (status.state !== "ready")
     return apiError(
@@ -161,10 +170,10 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
       "server_error",
       "model_not_available",
     );
-  if (!modelMatches(body.model, status.model))
+  if (!modelMatches(request.model, status.model))
     return apiError(
       404,
-      `The model '${body.model}' does not exist; use '${status.model.name}' or '${PRODUCTION_ALIAS}'.`,
+      `The model '${request.model}' does not exist; use '${status.model.name}' or '${PRODUCTION_ALIAS}'.`,
       "invalid_request_error",
       "model_not_found",
       "model",
@@ -174,9 +183,9 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
   req.signal.addEventListener("abort", () => abort.abort(), { once: true });
   let stream: GenerationStream;
   try {
-    stream = await startReply(db, body, abort.signal, manager, status.model.bundlePath);
+    stream = await startReply(db, request, abort.signal, manager, status.model.bundlePath);
   } catch (err) {
-    if (err instanceof ContextLengthError)
+    if (isContextLengthError(err))
       return apiError(400, err.message, "invalid_request_error", "context_length_exceeded", "messages");
     throw err;
   }
@@ -185,7 +194,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
     created: Math.floor(Date.now() / 1000),
     model: status.model.name,
   };
-  if (body.stream) return streamResponse(stream, meta, body.stream_options?.include_usage ?? false, abort);
+  if (request.stream) return streamResponse(stream, meta, request.stream_options?.include_usage ?? false, abort);
   const result = await stream.result;
   return Response.json({
     ...meta,

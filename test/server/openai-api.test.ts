@@ -183,6 +183,33 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
     ).rejects.toMatchObject({ status: 400 });
   });
 
+  it("refuses a prompt longer than the model reads with 400, a huge body with 413, and stores no NUL", async () => {
+    const long = "word ".repeat(20_000);
+    for (const stream of [false, true])
+      await expect(
+        client.chat.completions.create({
+          model: "tunedesk",
+          stream,
+          messages: [
+            { role: "system", content: "Answer briefly." },
+            { role: "user", content: long },
+          ],
+        }),
+      ).rejects.toMatchObject({ status: 400, code: "context_length_exceeded" });
+    const huge = await fetch(`${api.url}/chat/completions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "tunedesk", messages: [{ role: "user", content: "x".repeat(1_000_000) }] }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe("request_too_large");
+    const nul = await client.chat.completions.create({
+      model: "tunedesk",
+      messages: [{ role: "user", content: "reset\u0000 my password \ud800" }],
+    });
+    expect(nul.choices[0]?.message.content).not.toContain("\u0000");
+  });
+
   it("refuses missing, wrong and revoked keys; only admins manage keys and never see a hash", async () => {
     const db = useDb().db;
     const wrong = new OpenAI({ apiKey: "td_not-a-real-key", baseURL: api.url, maxRetries: 0 });

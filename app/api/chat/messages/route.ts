@@ -3,8 +3,12 @@ import { chatErrorResponse, jsonError, ndjsonResponse } from "@/server/chat/http
 import { customerFromRequest } from "@/server/chat/identity";
 import { sendCustomerMessage } from "@/server/chat/service";
 import { getDatabase } from "@/server/db";
+import { readLimitedJson } from "@/server/request-body";
 
 export const dynamic = "force-dynamic";
+
+/** A message is at most a few thousand characters: anything far above is refused unread. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 const input = z.object({
   conversationId: z.uuid().nullish(),
@@ -17,7 +21,9 @@ const input = z.object({
 export async function POST(req: Request) {
   const customer = customerFromRequest(req);
   if (!customer) return jsonError("Your chat session has expired. Reload the page to continue.", 401);
-  const parsed = input.safeParse(await req.json().catch(() => null));
+  const body = await readLimitedJson(req, MAX_BODY_BYTES);
+  if (!body.ok) return jsonError(body.message, body.status);
+  const parsed = input.safeParse(body.value ?? null);
   if (!parsed.success) return jsonError(parsed.error.issues[0]?.message ?? "Invalid message.", 400);
   const abort = new AbortController();
   req.signal.addEventListener("abort", () => abort.abort(), { once: true });

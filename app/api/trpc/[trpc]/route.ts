@@ -2,10 +2,25 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { auth } from "@/server/auth";
 import { customerFromRequest } from "@/server/chat/identity";
 import { getDatabase } from "@/server/db";
+import { readLimitedText } from "@/server/request-body";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
 
-async function handler(req: Request) {
+/** tRPC inputs are forms and filters: a larger body is refused unread (413). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function handler(incoming: Request) {
+  let req = incoming;
+  if (incoming.method === "POST") {
+    const body = await readLimitedText(incoming, MAX_BODY_BYTES);
+    if (!body.ok) return Response.json({ error: { message: body.message } }, { status: body.status });
+    req = new Request(incoming.url, {
+      method: "POST",
+      headers: incoming.headers,
+      body: body.text,
+      signal: incoming.signal,
+    });
+  }
   const { db } = await getDatabase();
   const session = await auth();
   const user: SessionUser | null = session?.user?.id
