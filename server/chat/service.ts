@@ -93,7 +93,11 @@ export async function sendCustomerMessage(
       ? await customerConversation(tx, input.customerId, input.conversationId)
       : await createConversation(tx, { customerId: input.customerId, channel: input.channel ?? "chat" });
     const history = historyOf(await listMessages(tx, conversation.id));
-    const userMessage = await insertMessage(tx, { conversationId: conversation.id, role: "user", content: text });
+    const userMessage = await insertMessage(tx, {
+      conversationId: conversation.id,
+      role: "user",
+      content: text,
+    });
     return { conversation, history, userMessage };
   });
   return {

@@ -16,8 +16,8 @@ import {
   type GenerationStream,
   isContextLengthError,
 } from "@/server/inference";
-import { servingModelFor } from "@/server/serving";
 import { readLimitedJson } from "@/server/request-body";
+import { servingModelFor } from "@/server/serving";
 import { retrieverFor } from "@/server/serving/retriever";
 import { authenticateApiKey } from "./api-keys";
 
@@ -194,7 +194,8 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
     created: Math.floor(Date.now() / 1000),
     model: status.model.name,
   };
-  if (request.stream) return streamResponse(stream, meta, request.stream_options?.include_usage ?? false, abort);
+  if (request.stream)
+    return streamResponse(stream, meta, request.stream_options?.include_usage ?? false, abort);
   const result = await stream.result;
   return Response.json({
     ...meta,

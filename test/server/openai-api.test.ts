@@ -199,7 +199,10 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
     const huge = await fetch(`${api.url}/chat/completions`, {
       method: "POST",
       headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ model: "tunedesk", messages: [{ role: "user", content: "x".repeat(1_000_000) }] }),
+      body: JSON.stringify({
+        model: "tunedesk",
+        messages: [{ role: "user", content: "x".repeat(1_000_000) }],
+      }),
     });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { code: string } }).error.code).toBe("request_too_large");
