@@ -2,6 +2,7 @@ import { getDatabase } from "./db";
 import { env } from "./env";
 import { seedDemoOnFirstStart } from "./knowledge/demo";
 import { reloadServingModel } from "./serving";
+import { startSweeper } from "./sweeper";
 import { trainingPaths } from "./training/paths";
 import { TrainingWorker } from "./training/worker";
 import { getTrainingWorker, registerTrainingWorker } from "./training/worker-registry";
@@ -15,6 +16,7 @@ export async function bootServer(): Promise<void> {
   console.log(`[tunedesk] database ready (${database.kind})`);
   // Load the production model now rather than on the first customer's question.
   void reloadServingModel(database.db).catch((err) => console.error("[tunedesk] serving:", err));
+  startSweeper(database.db, { ownsAllAnswers: !env().DATABASE_URL });
   if (env().DATABASE_URL) return;
   if (await seedDemoOnFirstStart(database.db)) console.log("[tunedesk] demo knowledge base loaded");
   if (!getTrainingWorker()) {

@@ -250,7 +250,14 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
             <div className="chat-bubble" aria-busy={line.streaming || undefined}>
               {line.content.trimStart() || (line.streaming ? "…" : "")}
               {line.state === "cancelled" && <span className="chat-meta"> (stopped)</span>}
-              {line.state === "failed" && <span className="chat-meta"> (not finished)</span>}
+              {line.state === "failed" &&
+                (line.content.trim() ? (
+                  <span className="chat-meta"> (not finished)</span>
+                ) : (
+                  <span className="chat-meta" data-testid="answer-interrupted">
+                    This answer was interrupted. Please ask again.
+                  </span>
+                ))}
             </div>
             {line.role === "assistant" && line.grounding === "decline" && !line.streaming && !escalated && (
               <button

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   type Conversation,
@@ -258,4 +258,17 @@ export async function listConversations(
   const last = items.at(-1);
   const nextCursor = rows.length > params.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null;
   return { items, nextCursor };
+}
+
+/**
+ * Answers still "generating" that started before `startedBefore`: their process died (a restart, a
+ * crash). They become failed, which the chat shows as interrupted, instead of empty forever.
+ */
+export async function failInterruptedAnswers(db: Db, startedBefore: Date): Promise<number> {
+  const rows = await db
+    .update(messages)
+    .set({ state: "failed", finishReason: "interrupted" })
+    .where(and(eq(messages.state, "generating"), lt(messages.createdAt, startedBefore)))
+    .returning({ id: messages.id });
+  return rows.length;
 }

@@ -1,12 +1,20 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { findConversation, listMessages } from "@/db/queries/conversations";
+import {
+  createConversation,
+  findConversation,
+  insertMessage,
+  listMessages,
+} from "@/db/queries/conversations";
+import { messages } from "@/db/schema";
 import { customerFromRequest, signCustomerToken } from "@/server/chat/identity";
 import { ChatLimitError } from "@/server/chat/limits";
 import { sendCustomerMessage } from "@/server/chat/service";
 import { isContextLengthError } from "@/server/inference";
 import { appRouter, createCaller } from "@/server/routers/_app";
+import { ANSWER_TIMEOUT_MS, sweepOrphans } from "@/server/sweeper";
 import { cleanText, cleanTexts } from "@/server/text";
 import { describeEachDatabase } from "../helpers/db";
 
@@ -108,5 +116,31 @@ describeEachDatabase("limits under concurrency", (useDb) => {
     const customer = createCaller({ db, user: null, customer: { id: customerId } });
     await customer.chat.escalate({ conversationId: sent.conversation.id, contact: "pat\u0000@example.com" });
     expect((await findConversation(db, sent.conversation.id))?.contact).toBe("pat@example.com");
+  });
+
+  it("answers cut off by a dead process become interrupted, not empty forever; live ones stay", async () => {
+    const db = useDb().db;
+    const conversation = await createConversation(db, { customerId: "cust-sweep-00000001", channel: "chat" });
+    const dead = await insertMessage(db, {
+      conversationId: conversation.id,
+      role: "assistant",
+      content: "",
+      state: "generating",
+    });
+    await db
+      .update(messages)
+      .set({ createdAt: new Date(Date.now() - ANSWER_TIMEOUT_MS - 1000) })
+      .where(eq(messages.id, dead.id));
+    const live = await insertMessage(db, {
+      conversationId: conversation.id,
+      role: "assistant",
+      content: "",
+      state: "generating",
+    });
+    expect((await sweepOrphans(db)).answers).toBe(1);
+    const states = new Map((await listMessages(db, conversation.id)).map((m) => [m.id, m.state]));
+    expect([states.get(dead.id), states.get(live.id)]).toEqual(["failed", "generating"]);
+    // At the start of the only answering process, every answer still generating was cut off.
+    expect((await sweepOrphans(db, { answersStartedBefore: new Date(Date.now() + 1000) })).answers).toBe(1);
   });
 });
