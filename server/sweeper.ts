@@ -1,10 +1,11 @@
 /**
  * Cleans up after processes that died: answers left "generating" and training runs whose worker
- * stopped sending heartbeats. Runs in every web process (so a dead worker's run shows as failed
+ * stopped sending heartbeats (and drops long-ended sign-in sessions). Runs in every web process (so a dead worker's run shows as failed
  * even when no other worker is running) and at start.
  */
 import type { Db } from "@/db/client";
 import { failInterruptedAnswers } from "@/db/queries/conversations";
+import { deleteEndedSessions } from "@/db/queries/sessions";
 import { failStaleRuns } from "@/db/queries/training";
 
 /** No answer takes this long (256 tokens at a few tokens a second is under a minute). */
@@ -23,6 +24,7 @@ export async function sweepOrphans(
     options.answersStartedBefore ?? new Date(now - ANSWER_TIMEOUT_MS),
   );
   const runs = (await failStaleRuns(db, new Date(now - RUN_STALE_MS))).length;
+  await deleteEndedSessions(db);
   return { answers, runs };
 }
 

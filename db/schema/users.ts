@@ -36,3 +36,23 @@ export const signInAttempts = pgTable(
   },
   (t) => [index("sign_in_attempts_email_created_idx").on(t.email, t.createdAt)],
 );
+
+/**
+ * Signed-in sessions. The session cookie (a JWT) names one row; every request checks it, so signing
+ * out, disabling the account or a password change ends it at once, wherever the cookie is.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+
+export type UserSession = typeof userSessions.$inferSelect;

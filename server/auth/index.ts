@@ -1,10 +1,13 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { findUserById } from "@/db/queries/users";
+import type { Db } from "@/db/client";
+import { revokeSession } from "@/db/queries/sessions";
 import type { UserRole } from "@/db/schema";
 import { getDatabase } from "@/server/db";
 import { authSecret } from "./secret";
+import { SESSION_LIFETIME_S, sessionToken } from "./session";
 import { signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
@@ -29,8 +32,14 @@ const credentialsInput = z.object({ email: z.string().max(254), password: z.stri
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_LIFETIME_S },
   pages: { signIn: "/login" },
+  events: {
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await revokeSession((await getDatabase()).db, sid);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
@@ -46,23 +55,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    async jwt({ token, user }) {
-      if (user?.id) {
-        token.sub = user.id;
-        token.role = user.role;
-        return token;
-      }
-      // Re-read the account on every request so a disabled user is signed out at once
-      // and a role change takes effect without signing in again.
-      if (!token.sub) return null;
-      const { db } = await getDatabase();
-      const current = await findUserById(db, token.sub);
-      if (!current || current.disabledAt !== null) return null;
-      token.role = current.role;
-      token.email = current.email;
-      token.name = current.name;
-      return token;
-    },
+    jwt: async (params) => sessionToken((await getDatabase()).db, params),
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = token.role as UserRole;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
+import { revokeUserSessions } from "@/db/queries/sessions";
 import {
   countActiveAdmins,
   countUsers,
@@ -119,6 +120,8 @@ export async function setUserDisabled(
       await ensureAnotherActiveAdmin(tx, user, "disable");
     }
     const updated = (await updateUser(tx, id, { disabledAt: disabled ? new Date() : null }))!;
+    // Re-enabling must not revive the cookies the account had: its sessions end with the disabling.
+    if (disabled) await revokeUserSessions(tx, id);
     await writeAudit(tx, {
       actorId,
       action: disabled ? "user.disabled" : "user.enabled",

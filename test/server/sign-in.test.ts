@@ -1,5 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { listAudit } from "@/db/queries/audit";
+import { revokeSession } from "@/db/queries/sessions";
+import { sessionToken } from "@/server/auth/session";
 import { SIGN_IN_MAX_FAILURES, signInWithPassword } from "@/server/auth/sign-in";
 import { createUser, setUserDisabled } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
@@ -58,5 +60,28 @@ describeEachDatabase("sign-in", (useDb) => {
       ok: false,
       reason: "invalid",
     });
+  });
+
+  it("a session ends at sign-out and when the account is disabled, and re-enabling does not revive it", async () => {
+    const db = useDb().db;
+    await createUser(db, { email: "max@example.com", password: "max-password-1", role: "staff" }, null);
+    const signedIn = await signInWithPassword(db, "max@example.com", "max-password-1");
+    if (!signedIn.ok) throw new Error("sign-in failed");
+    const first = await sessionToken(db, { token: {}, user: signedIn.user });
+    const second = await sessionToken(db, { token: {}, user: signedIn.user });
+    expect(first?.sid).toEqual(expect.any(String));
+    expect(await sessionToken(db, { token: { ...first } })).toMatchObject({ email: "max@example.com" });
+
+    // Signing out ends that session only; the cookie replayed afterwards is refused.
+    await revokeSession(db, first!.sid as string);
+    expect(await sessionToken(db, { token: { ...first } })).toBeNull();
+    expect(await sessionToken(db, { token: { ...second } })).not.toBeNull();
+
+    await setUserDisabled(db, signedIn.user.id, true, adminId);
+    expect(await sessionToken(db, { token: { ...second } })).toBeNull();
+    await setUserDisabled(db, signedIn.user.id, false, adminId);
+    expect(await sessionToken(db, { token: { ...second } })).toBeNull();
+    // A token without a session (from before sessions were recorded) is no session.
+    expect(await sessionToken(db, { token: { sub: signedIn.user.id } })).toBeNull();
   });
 });
