@@ -237,6 +237,7 @@ CREATE TABLE "training_runs" (
 CREATE TABLE "sign_in_attempts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"email" text NOT NULL,
+	"client" text DEFAULT 'unknown' NOT NULL,
 	"succeeded" boolean NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -323,5 +324,6 @@ CREATE UNIQUE INDEX "models_one_production_idx" ON "models" USING btree ("status
 CREATE INDEX "training_metrics_run_idx" ON "training_metrics" USING btree ("run_id","id");--> statement-breakpoint
 CREATE INDEX "training_runs_status_created_idx" ON "training_runs" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "sign_in_attempts_email_created_idx" ON "sign_in_attempts" USING btree ("email","created_at");--> statement-breakpoint
+CREATE INDEX "sign_in_attempts_client_created_idx" ON "sign_in_attempts" USING btree ("client","created_at");--> statement-breakpoint
 CREATE INDEX "user_sessions_user_idx" ON "user_sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "users_role_idx" ON "users" USING btree ("role");

@@ -31,10 +31,15 @@ export const signInAttempts = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     email: text("email").notNull(),
+    /** Who tried (the client's address as the proxy reports it): throttling is per client. */
+    client: text("client").notNull().default("unknown"),
     succeeded: boolean("succeeded").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("sign_in_attempts_email_created_idx").on(t.email, t.createdAt)],
+  (t) => [
+    index("sign_in_attempts_email_created_idx").on(t.email, t.createdAt),
+    index("sign_in_attempts_client_created_idx").on(t.client, t.createdAt),
+  ],
 );
 
 /**

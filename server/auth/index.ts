@@ -1,14 +1,13 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
-import type { JWT } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import type { Db } from "@/db/client";
 import { revokeSession } from "@/db/queries/sessions";
 import type { UserRole } from "@/db/schema";
 import { getDatabase } from "@/server/db";
+import { cleanTexts } from "@/server/text";
 import { authSecret } from "./secret";
 import { SESSION_LIFETIME_S, sessionToken } from "./session";
-import { signInWithPassword } from "./sign-in";
+import { signInClient, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -43,11 +42,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
-        const parsed = credentialsInput.safeParse(raw);
+      async authorize(raw, request) {
+        const parsed = credentialsInput.safeParse(cleanTexts(raw));
         if (!parsed.success) throw new InvalidCredentials();
         const { db } = await getDatabase();
-        const result = await signInWithPassword(db, parsed.data.email, parsed.data.password);
+        const result = await signInWithPassword(
+          db,
+          parsed.data.email,
+          parsed.data.password,
+          signInClient(request),
+        );
         if (!result.ok)
           throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
         return result.user;

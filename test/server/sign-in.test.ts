@@ -2,7 +2,12 @@ import { beforeAll, expect, it } from "vitest";
 import { listAudit } from "@/db/queries/audit";
 import { revokeSession } from "@/db/queries/sessions";
 import { sessionToken } from "@/server/auth/session";
-import { SIGN_IN_MAX_FAILURES, signInWithPassword } from "@/server/auth/sign-in";
+import {
+  SIGN_IN_MAX_CLIENT_FAILURES,
+  SIGN_IN_MAX_FAILURES,
+  signInClient,
+  signInWithPassword,
+} from "@/server/auth/sign-in";
 import { createUser, setUserDisabled } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
 
@@ -33,19 +38,36 @@ describeEachDatabase("sign-in", (useDb) => {
     });
   });
 
-  it("throttles an email after repeated failures, even with the right password, and audits it", async () => {
+  it("throttles a client guessing one account, and audits it, without locking out the owner elsewhere", async () => {
     const db = useDb().db;
+    const attacker = "203.0.113.7";
     for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++)
-      await signInWithPassword(db, "lee@example.com", `guess-${i}`);
-    expect(await signInWithPassword(db, "lee@example.com", "lee-password-1")).toEqual({
+      await signInWithPassword(db, "lee@example.com", `guess-${i}`, attacker);
+    expect(await signInWithPassword(db, "lee@example.com", "lee-password-1", attacker)).toEqual({
       ok: false,
       reason: "throttled",
     });
     const audit = await listAudit(db, { limit: 10, action: "auth.sign_in_failed_repeatedly" });
     expect(audit).toHaveLength(1);
-    expect(audit[0]?.details).toMatchObject({ email: "lee@example.com" });
-    // Other accounts are unaffected.
-    expect((await signInWithPassword(db, "kim@example.com", "kim-password-1")).ok).toBe(true);
+    expect(audit[0]?.details).toMatchObject({ email: "lee@example.com", client: attacker });
+    // The owner, from their own machine, still signs in; other accounts are unaffected.
+    expect((await signInWithPassword(db, "lee@example.com", "lee-password-1", "198.51.100.2")).ok).toBe(true);
+    expect((await signInWithPassword(db, "kim@example.com", "kim-password-1", "198.51.100.2")).ok).toBe(true);
+  });
+
+  it("gives one client a budget of wrong passwords across all accounts", async () => {
+    const db = useDb().db;
+    const sprayer = "203.0.113.99";
+    for (let i = 0; i < SIGN_IN_MAX_CLIENT_FAILURES; i++)
+      await signInWithPassword(db, `user-${i}@example.com`, "Winter2026!", sprayer);
+    expect(await signInWithPassword(db, "kim@example.com", "kim-password-1", sprayer)).toEqual({
+      ok: false,
+      reason: "throttled",
+    });
+    expect((await signInWithPassword(db, "kim@example.com", "kim-password-1", "198.51.100.3")).ok).toBe(true);
+    expect(
+      signInClient(new Request("http://x/", { headers: { "x-forwarded-for": "192.0.2.1, 10.0.0.1" } })),
+    ).toBe("192.0.2.1");
   });
 
   it("refuses a disabled account", async () => {
