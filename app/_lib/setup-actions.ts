@@ -2,16 +2,21 @@
 
 import { signIn } from "@/server/auth";
 import { getDatabase } from "@/server/db";
+import { cleanText } from "@/server/text";
 import { UserFacingError } from "@/server/users/errors";
 import { createFirstAdmin } from "@/server/users/service";
 
 export type SetupState = { error: string | null; field?: string; email: string; name: string };
 
-export async function createFirstAdminAction(_prev: SetupState, form: FormData): Promise<SetupState> {
-  const email = String(form.get("email") ?? "");
-  const name = String(form.get("name") ?? "");
-  const password = String(form.get("password") ?? "");
-  if (password !== String(form.get("confirm") ?? "")) {
+export async function createFirstAdminAction(_prev: SetupState, form: unknown): Promise<SetupState> {
+  // Server actions can be posted by anything; only the setup form's fields are accepted.
+  if (!(form instanceof FormData))
+    return { error: "Create the admin account with the form on this page.", email: "", name: "" };
+  const field = (key: string) => cleanText(String(form.get(key) ?? "")).slice(0, 1000);
+  const email = field("email");
+  const name = field("name");
+  const password = field("password");
+  if (password !== field("confirm")) {
     return { error: "The two passwords do not match", field: "confirm", email, name };
   }
   try {
