@@ -1,4 +1,5 @@
 import type { ContextMessage } from "@/db/schema";
+import { cleanTexts } from "@/server/text";
 
 /** Hard limits on a pair's fields, the same for the editor and for imports. */
 export const LIMITS = {
@@ -51,6 +52,8 @@ export function cleanPairContent(
   raw: RawPairContent,
   opts: { requireAnswer: boolean },
 ): { ok: true; value: CleanPairContent } | { ok: false; problems: FieldProblem[] } {
+  // Imports arrive here without passing a tRPC input: clean their text the same way.
+  raw = cleanTexts(raw);
   const problems: FieldProblem[] = [];
   const text = (field: string, value: unknown): string => {
     if (value === undefined || value === null) return "";

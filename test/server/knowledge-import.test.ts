@@ -115,6 +115,18 @@ describeEachDatabase("knowledge import and export", (testDb) => {
     expect(merged.items[0]).toMatchObject({ question: "Can I return a tent?", variantCount: 1, version: 2 });
   });
 
+  it("cleans NUL characters out of imported text instead of failing the commit", async () => {
+    const file = jsonl({
+      question: "Is it\u0000 waterproof?",
+      answer: "Yes\u0000, to 10 m.",
+      status: "approved",
+    });
+    expect(await run(file, "preview")).toMatchObject({ errors: [], counts: { create: 1 } });
+    expect(await run(file, "commit")).toMatchObject({ committed: true, counts: { create: 1 } });
+    const [pair] = await listApprovedPairsForTraining(testDb().db);
+    expect(pair).toMatchObject({ question: "Is it waterproof?", answer: "Yes, to 10 m." });
+  });
+
   it("reads CSV with a header, quoted commas and multi-line cells, and reports the right line numbers", async () => {
     const csv = [
       "Question,Answer,Variants,Product,Tags",
