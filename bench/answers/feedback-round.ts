@@ -9,7 +9,7 @@
  * curated answer whenever generation departs from it, so the pair decides what customers get.
  *
  *   npm run bench:feedback -- [--sets banking77,clinc150] [--per-intent 8] [--seed 13]
- *                             [--retriever-base DIR | DIR-with-{set}]
+ *                             [--retriever-base DIR | DIR-with-{set}] [--fresh]
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -36,6 +36,8 @@ async function main() {
       "off-topic": { type: "string", default: "300" },
       seed: { type: "string", default: "13" },
       "retriever-base": { type: "string", default: retrieverBaseDir(".tunedesk") },
+      /** Round 2 tunes from the general base again instead of on from round 1 (for comparison). */
+      fresh: { type: "boolean", default: false },
     },
   });
   if (!fs.existsSync(SHARED)) {
@@ -52,23 +54,28 @@ async function main() {
   for (const name of (values.sets ?? "").split(",")) {
     const build = builders[name];
     if (!build) throw new Error(`unknown set ${name}; choose from ${SETS.join(", ")}`);
-    await feedbackRound(build(), retrieverBaseFor(values["retriever-base"]!, name));
+    await feedbackRound(build(), retrieverBaseFor(values["retriever-base"]!, name), values.fresh ?? false);
   }
 }
 
-/** Per question: answered from its own pair. */
-async function rightAnswers(
-  db: Db,
-  retriever: Retriever,
-  questions: Question[],
-  idByKey: Map<string, string>,
-) {
-  const right: boolean[] = [];
+type Outcome = "right" | "declined" | "clarified" | "other pair";
+
+/** Per question: answered from its own pair, or what happened instead. */
+async function outcomes(db: Db, retriever: Retriever, questions: Question[], idByKey: Map<string, string>) {
+  const out: Outcome[] = [];
   for (const q of questions) {
     const { decision } = await groundQuestion(db, retriever, q.text);
-    right.push(decision.kind === "answer" && decision.pair.id === idByKey.get(q.key));
+    out.push(
+      decision.kind === "decline"
+        ? "declined"
+        : decision.kind === "clarify"
+          ? "clarified"
+          : decision.pair.id === idByKey.get(q.key)
+            ? "right"
+            : "other pair",
+    );
   }
-  return right;
+  return out;
 }
 
 async function declinedShare(db: Db, retriever: Retriever, messages: string[]) {
@@ -78,7 +85,7 @@ async function declinedShare(db: Db, retriever: Retriever, messages: string[]) {
   return declined / Math.max(1, messages.length);
 }
 
-async function feedbackRound(set: BenchSet, baseDir: string) {
+async function feedbackRound(set: BenchSet, baseDir: string, fresh: boolean) {
   // Alternate each intent's questions between the groups: A and B ask every intent equally.
   const seen = new Map<string, number>();
   const groupA: Question[] = [];
@@ -115,8 +122,9 @@ async function feedbackRound(set: BenchSet, baseDir: string) {
   }
 
   const round1 = await tuneRetrieverRound(db, dataDir, "round-1");
-  const a1 = await rightAnswers(db, round1.retriever, groupA, idByKey);
-  const b1 = await rightAnswers(db, round1.retriever, groupB, idByKey);
+  const o1 = await outcomes(db, round1.retriever, [...groupA, ...groupB], idByKey);
+  const a1 = o1.slice(0, groupA.length).map((o) => o === "right");
+  const b1 = o1.slice(groupA.length).map((o) => o === "right");
   const off1 = await declinedShare(db, round1.retriever, set.offTopic);
   await round1.retriever.dispose();
 
@@ -124,9 +132,13 @@ async function feedbackRound(set: BenchSet, baseDir: string) {
   const corrected = groupA.filter((_, i) => !a1[i]);
   for (const q of corrected) await addVariantToPair(db, idByKey.get(q.key)!, q.text, null);
 
-  const round2 = await tuneRetrieverRound(db, dataDir, "round-2");
-  const a2 = await rightAnswers(db, round2.retriever, groupA, idByKey);
-  const b2 = await rightAnswers(db, round2.retriever, groupB, idByKey);
+  // Round 2 is trained as the product trains the next run: on from the model in production.
+  const round2 = await tuneRetrieverRound(db, dataDir, "round-2", {
+    previousBundleDir: fresh ? undefined : round1.bundleDir,
+  });
+  const o2 = await outcomes(db, round2.retriever, [...groupA, ...groupB], idByKey);
+  const a2 = o2.slice(0, groupA.length).map((o) => o === "right");
+  const b2 = o2.slice(groupA.length).map((o) => o === "right");
   const off2 = await declinedShare(db, round2.retriever, set.offTopic);
   await round2.retriever.dispose();
   await database.close();
@@ -136,6 +148,10 @@ async function feedbackRound(set: BenchSet, baseDir: string) {
   const brokenA = groupA.filter((_, i) => a1[i] && !a2[i]).length;
   const brokenB = groupB.filter((_, i) => b1[i] && !b2[i]).length;
   const previouslyRight = count(a1) + count(b1);
+  const brokenAs = new Map<Outcome, number>();
+  o1.forEach((o, i) => {
+    if (o === "right" && o2[i] !== "right") brokenAs.set(o2[i]!, (brokenAs.get(o2[i]!) ?? 0) + 1);
+  });
   const pct = (n: number, d: number) => (d ? `${((n / d) * 100).toFixed(1)}%` : "-");
   console.log(
     "| round | A right | B right | off-topic declined | training |\n| --- | --- | --- | --- | --- |\n" +
@@ -147,6 +163,7 @@ async function feedbackRound(set: BenchSet, baseDir: string) {
       `previously right answers broken: ${brokenA + brokenB} of ${previouslyRight} (${pct(brokenA + brokenB, previouslyRight)}: A ${brokenA}, B ${brokenB}); ` +
       `B ${count(b2) >= count(b1) ? "not worse" : "worse"} (${count(b1)} → ${count(b2)})`,
   );
+  console.log(`broken answers became: ${[...brokenAs].map(([o, n]) => `${o} ${n}`).join(", ") || "-"}`);
 }
 
 main().catch((err) => {

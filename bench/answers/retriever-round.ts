@@ -35,7 +35,7 @@ export async function tuneRetrieverRound(
   db: Db,
   dataDir: string,
   name: string,
-  weights?: RankingWeights,
+  options: { weights?: RankingWeights; previousBundleDir?: string } = {},
 ): Promise<{ retriever: Retriever; seconds: number; bundleDir: string }> {
   const started = performance.now();
   const bundleDir = path.join(dataDir, `retriever-${name}`);
@@ -51,12 +51,18 @@ export async function tuneRetrieverRound(
     report: () => {},
     log: () => {},
   };
-  await tuneRetriever(ctx, { runId: name, workDir, bundleDir, pairs: trainingView(pairs) });
+  await tuneRetriever(ctx, {
+    runId: name,
+    workDir,
+    bundleDir,
+    pairs: trainingView(pairs),
+    previousBundleDir: options.previousBundleDir,
+  });
   await calibrateBundleRetriever(
     ctx,
     bundleDir,
     heldOutPhrasings(pairs).map(({ pair, question }) => ({ question, pairId: pair.pairId })),
   );
-  const retriever = await Retriever.forBundle(bundleDir, weights);
+  const retriever = await Retriever.forBundle(bundleDir, options.weights);
   return { retriever, seconds: (performance.now() - started) / 1000, bundleDir };
 }

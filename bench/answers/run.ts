@@ -120,7 +120,7 @@ async function benchSet(
   let trainSeconds: number;
   let engine: InferenceEngine | undefined;
   if (options.base === "none") {
-    const round = await tuneRetrieverRound(db, dataDir, set.name, options.weights);
+    const round = await tuneRetrieverRound(db, dataDir, set.name, { weights: options.weights });
     await round.retriever.dispose();
     bundleDir = round.bundleDir;
     trainSeconds = round.seconds;

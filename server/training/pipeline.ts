@@ -195,6 +195,7 @@ export async function runTrainingPipeline(
       workDir,
       bundleDir,
       pairs: prepared.train,
+      previousBundleDir: (await findProductionModel(ctx.db))?.bundlePath,
     }).catch((err: Error) => {
       if (ctx.signal.aborted) throw new TrainingFailure("Cancelled");
       throw new TrainingFailure(`The retriever could not be tuned: ${err.message}`);
@@ -206,7 +207,7 @@ export async function runTrainingPipeline(
     );
     retrieverReport = { ...tuned, calibration };
     ctx.log(
-      `Retriever: ${tuned.base === "general" ? "tuned from the general base" : "tuned from scratch"}; ` +
+      `Retriever: ${{ general: "tuned from the general base", previous: "tuned on from the production model's", none: "tuned from scratch" }[tuned.base]}; ` +
         `answers at a score of ${calibration.answerAt.toFixed(3)} (${calibration.source})`,
     );
   });

@@ -19,7 +19,8 @@ export function retrieverBaseDir(dataDir: string): string {
 }
 
 export interface RetrieverReport {
-  base: "general" | "none";
+  /** Where tuning started: the general base, the previous model's retriever, or nothing. */
+  base: "general" | "previous" | "none";
   steps: number | null;
   seconds: number;
   calibration: Calibration;
@@ -32,8 +33,10 @@ export async function tuneRetriever(
     workDir: string;
     bundleDir: string;
     pairs: { pairId: string; question: string; variants: string[]; answer: string }[];
+    /** A previous bundle (production's) whose retriever came from today's general base. */
+    previousBundleDir?: string | null;
   },
-): Promise<{ seconds: number; steps: number | null; base: "general" | "none" }> {
+): Promise<{ seconds: number; steps: number | null; base: RetrieverReport["base"] }> {
   const started = performance.now();
   const groupsFile = path.join(params.workDir, "retriever-groups.jsonl");
   fs.writeFileSync(
@@ -46,12 +49,17 @@ export async function tuneRetriever(
   const hasBase = fs.existsSync(path.join(baseDir, "retriever.json"));
   if (!hasBase)
     ctx.log(`No general retriever base in ${baseDir} (npm run build:retriever): tuning one from scratch`);
+  const previous = params.previousBundleDir
+    ? continuableRetriever(params.previousBundleDir, hasBase ? baseDir : null)
+    : null;
+  if (previous)
+    ctx.log("Tuning the retriever on from the production model's, so what it answered right stays");
   const configFile = path.join(params.workDir, "retriever.json");
   fs.writeFileSync(
     configFile,
     JSON.stringify({
       id: params.runId,
-      base_dir: hasBase ? baseDir : null,
+      base_dir: previous ?? (hasBase ? baseDir : null),
       groups_file: groupsFile,
       off_topic: OFF_TOPIC_FOR_TUNING,
       out_dir: path.join(params.bundleDir, RETRIEVER_DIR),
@@ -68,7 +76,37 @@ export async function tuneRetriever(
     signal: ctx.signal,
   });
   if (outcome.exitCode !== 0) throw new Error(outcome.error ?? "The retriever could not be tuned");
-  return { seconds: (performance.now() - started) / 1000, steps, base: hasBase ? "general" : "none" };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    steps,
+    base: previous ? "previous" : hasBase ? "general" : "none",
+  };
+}
+
+/**
+ * A previous bundle's retriever directory when tuning may continue from it: it descends from the
+ * same general base as today's (or, like today, from none). Continuing keeps what customers were
+ * answered right (a fresh tuning of changed data reshuffles the encoder: bench:feedback).
+ */
+export function continuableRetriever(
+  previousBundleDir: string,
+  generalBaseDir: string | null,
+): string | null {
+  const dir = path.join(previousBundleDir, RETRIEVER_DIR);
+  const meta = readRetrieverMeta(dir);
+  if (meta?.kind !== "tuned") return null;
+  const general = generalBaseDir ? (readRetrieverMeta(generalBaseDir)?.created_at ?? null) : null;
+  return (meta.general_base ?? null) === general ? dir : null;
+}
+
+function readRetrieverMeta(
+  dir: string,
+): { kind?: string; created_at?: string; general_base?: string | null } | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "retriever.json"), "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 /** Calibrates the bundle's retriever and writes calibration.json beside it. */

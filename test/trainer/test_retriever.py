@@ -33,12 +33,12 @@ def test_featurizer_matches_the_fixture_the_server_is_checked_against():
         assert weights == pytest.approx(case["weights"], abs=1e-7)
 
 
-def _tune(tmp_path, name: str, steps: int = 150) -> str:
+def _tune(tmp_path, name: str, steps: int = 150, base_dir: str | None = None) -> str:
     groups = tmp_path / "groups.jsonl"
     groups.write_text("\n".join(json.dumps(g) for g in GROUPS))
     out = tmp_path / name
     config = tmp_path / f"{name}.json"
-    config.write_text(json.dumps({"groups_file": str(groups), "out_dir": str(out), "buckets": 2048, "dim": 16, "steps": steps, "batch_size": 4, "off_topic": ["tell me a joke"]}))
+    config.write_text(json.dumps({"groups_file": str(groups), "out_dir": str(out), "buckets": 2048, "dim": 16, "steps": steps, "batch_size": 4, "off_topic": ["tell me a joke"], "base_dir": base_dir}))
     tune(str(config))
     return str(out)
 
@@ -112,3 +112,14 @@ def test_a_batch_never_holds_one_repeated_group_twice():
     groups = [{"texts": ["a b", "a c"], "answer": None}, {"texts": ["d e", "d f"], "answer": None}] * 50
     rows = sample_rows(groups, 64, random.Random(0), answer_share=0.0)
     assert len(rows) == 2
+
+
+def test_a_tuned_encoder_remembers_its_general_base_through_continued_tunings(tmp_path):
+    general = str(tmp_path / "general")
+    bundle.save(RetrieverEncoder(2048, 16), general, {"kind": "general"})
+    _, general_meta = bundle.load(general)
+    first = _tune(tmp_path, "first", steps=20, base_dir=general)
+    second = _tune(tmp_path, "second", steps=20, base_dir=first)
+    assert bundle.load(first)[1]["general_base"] == general_meta["created_at"]
+    assert bundle.load(second)[1]["general_base"] == general_meta["created_at"]
+    assert bundle.load(_tune(tmp_path, "scratch", steps=20))[1]["general_base"] is None

@@ -73,10 +73,17 @@ def tune(config_path: str) -> dict:
     base_dir = cfg.get("base_dir")
     if base_dir:
         model, base_meta = bundle.load(base_dir)
-        base = {"kind": "tuned", "base": base_meta.get("id") or os.path.basename(os.path.normpath(base_dir))}
+        # The general base a tuned encoder descends from, kept through continued tunings, tells the
+        # next run whether it may continue from this one.
+        general = base_meta.get("created_at") if base_meta.get("kind") == "general" else base_meta.get("general_base")
+        base = {
+            "kind": "tuned",
+            "base": base_meta.get("id") or os.path.basename(os.path.normpath(base_dir)),
+            "general_base": general,
+        }
     else:
         model = RetrieverEncoder(cfg.get("buckets", DEFAULT_BUCKETS), cfg.get("dim", DEFAULT_DIM))
-        base = {"kind": "tuned", "base": None}
+        base = {"kind": "tuned", "base": None, "general_base": None}
     batch = int(cfg.get("batch_size", 128))
     steps = cfg.get("steps") or min(TUNE_STEPS[1], max(TUNE_STEPS[0], math.ceil(TUNE_SHOWINGS * len(groups) / batch)))
     progress.emit("start", groups=len(groups), total_steps=steps, base=base["base"])
