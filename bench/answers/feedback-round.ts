@@ -121,49 +121,68 @@ async function feedbackRound(set: BenchSet, baseDir: string, fresh: boolean) {
     idByKey.set(p.key, row.id);
   }
 
+  const all = [...groupA, ...groupB];
   const round1 = await tuneRetrieverRound(db, dataDir, "round-1");
-  const o1 = await outcomes(db, round1.retriever, [...groupA, ...groupB], idByKey);
-  const a1 = o1.slice(0, groupA.length).map((o) => o === "right");
-  const b1 = o1.slice(groupA.length).map((o) => o === "right");
+  const o1 = await outcomes(db, round1.retriever, all, idByKey);
   const off1 = await declinedShare(db, round1.retriever, set.offTopic);
-  await round1.retriever.dispose();
 
-  // Corrections: each wrong A answer's question becomes a variant of its right pair.
-  const corrected = groupA.filter((_, i) => !a1[i]);
+  // Corrections: each wrong A answer's question becomes a variant of its right pair, which
+  // retrieval matches at once (before any retraining).
+  const corrected = groupA.filter((_, i) => o1[i] !== "right");
   for (const q of corrected) await addVariantToPair(db, idByKey.get(q.key)!, q.text, null);
+  const reviewed = await outcomes(db, round1.retriever, all, idByKey);
+  const offReviewed = await declinedShare(db, round1.retriever, set.offTopic);
+  await round1.retriever.dispose();
 
   // Round 2 is trained as the product trains the next run: on from the model in production.
   const round2 = await tuneRetrieverRound(db, dataDir, "round-2", {
     previousBundleDir: fresh ? undefined : round1.bundleDir,
   });
-  const o2 = await outcomes(db, round2.retriever, [...groupA, ...groupB], idByKey);
-  const a2 = o2.slice(0, groupA.length).map((o) => o === "right");
-  const b2 = o2.slice(groupA.length).map((o) => o === "right");
+  const o2 = await outcomes(db, round2.retriever, all, idByKey);
   const off2 = await declinedShare(db, round2.retriever, set.offTopic);
   await round2.retriever.dispose();
   await database.close();
 
-  const count = (xs: boolean[]) => xs.filter(Boolean).length;
-  const fixed = groupA.filter((_, i) => !a1[i] && a2[i]).length;
-  const brokenA = groupA.filter((_, i) => a1[i] && !a2[i]).length;
-  const brokenB = groupB.filter((_, i) => b1[i] && !b2[i]).length;
-  const previouslyRight = count(a1) + count(b1);
-  const brokenAs = new Map<Outcome, number>();
-  o1.forEach((o, i) => {
-    if (o === "right" && o2[i] !== "right") brokenAs.set(o2[i]!, (brokenAs.get(o2[i]!) ?? 0) + 1);
-  });
   const pct = (n: number, d: number) => (d ? `${((n / d) * 100).toFixed(1)}%` : "-");
+  const inA = (i: number) => i < groupA.length;
+  const right = (o: Outcome[], group: (i: number) => boolean) =>
+    o.filter((x, i) => group(i) && x === "right").length;
+  const row = (label: string, o: Outcome[], off: number, seconds: string) => {
+    const fixed = o.filter((x, i) => inA(i) && o1[i] !== "right" && x === "right").length;
+    const broken = o.filter((x, i) => o1[i] === "right" && x !== "right");
+    const brokenA = o.filter((x, i) => inA(i) && o1[i] === "right" && x !== "right").length;
+    const became = new Map<Outcome, number>();
+    for (const x of broken) became.set(x, (became.get(x) ?? 0) + 1);
+    const notA = (i: number) => !inA(i);
+    return (
+      `| ${label} | ${pct(right(o, inA), groupA.length)} | ${pct(right(o, notA), groupB.length)} | ` +
+      `${corrected.length ? `${fixed} of ${corrected.length} (${pct(fixed, corrected.length)})` : "-"} | ` +
+      `${broken.length} of ${right(o1, () => true)} (${pct(
+        broken.length,
+        right(o1, () => true),
+      )}; A ${brokenA}, B ${broken.length - brokenA}) | ` +
+      `${[...became].map(([x, n]) => `${x} ${n}`).join(", ") || "-"} | ${pct(off, 1)} | ${seconds} |`
+    );
+  };
   console.log(
-    "| round | A right | B right | off-topic declined | training |\n| --- | --- | --- | --- | --- |\n" +
-      `| 1 | ${pct(count(a1), a1.length)} | ${pct(count(b1), b1.length)} | ${pct(off1, 1)} | ${round1.seconds.toFixed(0)} s |\n` +
-      `| 2 (after ${corrected.length} corrections) | ${pct(count(a2), a2.length)} | ${pct(count(b2), b2.length)} | ${pct(off2, 1)} | ${round2.seconds.toFixed(0)} s |`,
+    "| after | A right | B right | corrected A fixed | previously right broken | broken became | off-topic declined | training |\n" +
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
   );
   console.log(
-    `corrected A questions fixed: ${fixed} of ${corrected.length} (${pct(fixed, corrected.length)}); ` +
-      `previously right answers broken: ${brokenA + brokenB} of ${previouslyRight} (${pct(brokenA + brokenB, previouslyRight)}: A ${brokenA}, B ${brokenB}); ` +
-      `B ${count(b2) >= count(b1) ? "not worse" : "worse"} (${count(b1)} → ${count(b2)})`,
+    `| round 1 | ${pct(right(o1, inA), groupA.length)} | ${pct(
+      right(o1, (i) => !inA(i)),
+      groupB.length,
+    )} | - | - | - | ${pct(off1, 1)} | ${round1.seconds.toFixed(0)} s |`,
   );
-  console.log(`broken answers became: ${[...brokenAs].map(([o, n]) => `${o} ${n}`).join(", ") || "-"}`);
+  console.log(row(`review (${corrected.length} corrections, no retraining)`, reviewed, offReviewed, "-"));
+  console.log(
+    row(
+      `round 2 (${fresh ? "tuned afresh" : "tuned on from round 1"})`,
+      o2,
+      off2,
+      `${round2.seconds.toFixed(0)} s`,
+    ),
+  );
 }
 
 main().catch((err) => {
