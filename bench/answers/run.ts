@@ -40,6 +40,7 @@ async function main() {
       conversations: { type: "string", default: "40" },
       "dense-share": { type: "string" },
       "answer-weight": { type: "string" },
+      "second-share": { type: "string" },
       "retriever-base": { type: "string" },
     },
   });
@@ -67,6 +68,7 @@ async function main() {
     const weights = {
       denseShare: Number(values["dense-share"] ?? DEFAULT_WEIGHTS.denseShare),
       answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
+      secondShare: Number(values["second-share"] ?? DEFAULT_WEIGHTS.secondShare),
     };
     await benchSet(build(), {
       base,

@@ -123,3 +123,28 @@ def test_a_tuned_encoder_remembers_its_general_base_through_continued_tunings(tm
     assert bundle.load(first)[1]["general_base"] == general_meta["created_at"]
     assert bundle.load(second)[1]["general_base"] == general_meta["created_at"]
     assert bundle.load(_tune(tmp_path, "scratch", steps=20))[1]["general_base"] is None
+
+
+def test_continuing_a_tuned_encoder_learns_new_pairs_and_keeps_the_old_ones_where_they_were(tmp_path):
+    first_dir = _tune(tmp_path, "first", steps=150)
+    first, _ = bundle.load(first_dir)
+    extra = {"texts": ["Do you sell gift cards?", "gift voucher", "buy a gift card"], "answer": "Yes, in the shop."}
+    groups = tmp_path / "more.jsonl"
+    groups.write_text("\n".join(json.dumps(g) for g in [*GROUPS, extra]))
+    old_texts = [t for g in GROUPS for t in g["texts"]]
+
+    def continued(name: str, **extra_config):
+        config = tmp_path / f"{name}.json"
+        out = tmp_path / name
+        config.write_text(json.dumps({"groups_file": str(groups), "out_dir": str(out), "base_dir": first_dir, "batch_size": 5, "steps": 200, "learning_rate": 3e-2, "off_topic": ["tell me a joke"], **extra_config}))
+        tune(str(config))
+        model, _ = bundle.load(str(out))
+        kept = (encode(first, old_texts) * encode(model, old_texts)).sum(-1).mean()  # mean cosine
+        return model, float(kept)
+
+    held, kept_held = continued("held")
+    _, kept_free = continued("free", keep_weight=0)
+    assert kept_held > 0.95 and kept_held > kept_free + 0.02
+    questions = [g["texts"][0] for g in [*GROUPS, extra]]
+    scores = encode(held, ["i forgot the password", "a gift voucher please"]) @ encode(held, questions).T
+    assert scores.argmax(dim=1).tolist() == [0, 4]

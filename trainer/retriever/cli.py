@@ -1,5 +1,6 @@
 """The retriever's trainer commands: pretrain (general base), tune (each run), encode (parity checks)."""
 
+import copy
 import json
 import math
 import os
@@ -13,7 +14,7 @@ from ..errors import TrainerError
 from . import bundle
 from .corpus import SOURCES, build_corpus
 from .model import RetrieverEncoder, encode
-from .train import train_encoder
+from .train import KEEP_WEIGHT, train_encoder
 
 DEFAULT_BUCKETS = 1 << 17
 DEFAULT_DIM = 128
@@ -21,6 +22,8 @@ DEFAULT_DIM = 128
 TUNE_SHOWINGS = 250
 TUNE_STEPS = (300, 3000)
 INTENT_REPEATS = 250
+# Continuing from a previous run's tuned encoder: this many times fewer steps, at this much lower rate.
+CONTINUE_SLOWDOWN = 3
 
 
 def _cancellation():
@@ -71,8 +74,10 @@ def tune(config_path: str) -> dict:
     torch.set_num_threads(1)
     torch.manual_seed(int(cfg.get("seed", 0)))
     base_dir = cfg.get("base_dir")
+    continuing = False
     if base_dir:
         model, base_meta = bundle.load(base_dir)
+        continuing = base_meta.get("kind") == "tuned"
         # The general base a tuned encoder descends from, kept through continued tunings, tells the
         # next run whether it may continue from this one.
         general = base_meta.get("created_at") if base_meta.get("kind") == "general" else base_meta.get("general_base")
@@ -86,15 +91,27 @@ def tune(config_path: str) -> dict:
         base = {"kind": "tuned", "base": None, "general_base": None}
     batch = int(cfg.get("batch_size", 128))
     steps = cfg.get("steps") or min(TUNE_STEPS[1], max(TUNE_STEPS[0], math.ceil(TUNE_SHOWINGS * len(groups) / batch)))
+    lr = float(cfg.get("learning_rate", 3e-3))
+    previous = None
+    if continuing:
+        # On from the previous run's encoder, held near its embeddings: a free tuning would move
+        # what customers were answered right (bench:feedback).
+        previous = copy.deepcopy(model).eval()
+        for p in previous.parameters():
+            p.requires_grad_(False)
+        if not cfg.get("steps"):
+            steps, lr = max(TUNE_STEPS[0] // 3, steps // CONTINUE_SLOWDOWN), lr / CONTINUE_SLOWDOWN
     progress.emit("start", groups=len(groups), total_steps=steps, base=base["base"])
     stats = train_encoder(
         model,
         groups,
         steps=steps,
         batch_size=batch,
-        lr=float(cfg.get("learning_rate", 3e-3)),
+        lr=lr,
         off_topic=off_topic,
         seed=int(cfg.get("seed", 0)),
+        previous=previous,
+        keep_weight=float(cfg.get("keep_weight", KEEP_WEIGHT)),
         cancelled=_cancellation(),
     )
     meta = bundle.save(model, cfg["out_dir"], {**base, "id": cfg.get("id"), "tuning": {**stats, "groups": len(groups)}})

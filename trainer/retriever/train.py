@@ -12,6 +12,8 @@ from .augment import noisy
 from .model import RetrieverEncoder, batch_features
 
 TEMPERATURE = 0.05
+# Weight of staying near the previous encoder's embeddings when continuing from it.
+KEEP_WEIGHT = 10.0
 
 
 def sample_rows(groups: list, batch_size: int, rnd: random.Random, answer_share: float) -> list:
@@ -37,14 +39,31 @@ def sample_rows(groups: list, batch_size: int, rnd: random.Random, answer_share:
     return rows
 
 
-def contrastive_loss(model: RetrieverEncoder, rows: list, negatives: list, cache: dict) -> torch.Tensor:
-    anchors = model(*batch_features([a for a, _ in rows], model.buckets, cache))  # (B, C)
-    targets = model(*batch_features([p for _, p in rows] + negatives, model.buckets, cache))  # (B+N, C)
+def contrastive_loss(
+    model: RetrieverEncoder,
+    rows: list,
+    negatives: list,
+    cache: dict,
+    previous: RetrieverEncoder | None = None,
+    keep_weight: float = KEEP_WEIGHT,
+) -> torch.Tensor:
+    anchor_features = batch_features([a for a, _ in rows], model.buckets, cache)
+    target_features = batch_features([p for _, p in rows] + negatives, model.buckets, cache)
+    anchors = model(*anchor_features)  # (B, C)
+    targets = model(*target_features)  # (B+N, C)
     scores = anchors @ targets.T / TEMPERATURE  # (B, B+N)
     labels = torch.arange(len(rows))
     forward = F.cross_entropy(scores, labels)
     backward = F.cross_entropy(scores[:, : len(rows)].T, labels)
-    return (forward + backward) / 2
+    loss = (forward + backward) / 2
+    if previous is not None:
+        # Continuing a previous run's encoder: texts keep close to where it put them (cosine), so
+        # the new data teaches without moving what was already answered right.
+        with torch.no_grad():
+            before = torch.cat([previous(*anchor_features), previous(*target_features)])  # (2B+N, C)
+        after = torch.cat([anchors, targets])  # (2B+N, C)
+        loss = loss + keep_weight * (1 - (after * before).sum(-1)).mean()
+    return loss
 
 
 def optimisers(model: RetrieverEncoder, lr: float) -> list:
@@ -65,6 +84,8 @@ def train_encoder(
     off_topic: list | None = None,
     off_topic_per_batch: int = 32,
     seed: int = 0,
+    previous: RetrieverEncoder | None = None,
+    keep_weight: float = KEEP_WEIGHT,
     cancelled=lambda: False,
 ) -> dict:
     """Trains for `steps`, or for `minutes` of wall time, decaying the rate linearly to a tenth."""
@@ -88,7 +109,7 @@ def train_encoder(
                 group["lr"] = lr * max(0.1, 1 - done)
         rows = sample_rows(groups, batch_size, rnd, answer_share)
         negatives = rnd.sample(off_topic, min(off_topic_per_batch, len(off_topic))) if off_topic else []
-        loss = contrastive_loss(model, rows, negatives, cache)
+        loss = contrastive_loss(model, rows, negatives, cache, previous, keep_weight)
         for o in opts:
             o.zero_grad()
         loss.backward()
