@@ -11,6 +11,7 @@ import {
 import { messages } from "@/db/schema";
 import { customerFromRequest, signCustomerToken } from "@/server/chat/identity";
 import { ChatLimitError } from "@/server/chat/limits";
+import { handleChatMessage } from "@/server/chat/routes";
 import { sendCustomerMessage } from "@/server/chat/service";
 import { isContextLengthError } from "@/server/inference";
 import { appRouter, createCaller } from "@/server/routers/_app";
@@ -106,6 +107,20 @@ describeEachDatabase("limits under concurrency", (useDb) => {
     );
     const saved = await listMessages(db, first.conversation.id);
     expect(saved.filter((m) => m.role === "user")).toHaveLength(16);
+  });
+
+  it("refuses an oversize chat message unread with 413, and a malformed one with 400", async () => {
+    const db = useDb().db;
+    const cookie = `tunedesk_customer=${signCustomerToken("cust-big-0000000000001")}`;
+    const post = (body: string) =>
+      handleChatMessage(
+        new Request("http://x/api/chat/messages", { method: "POST", headers: { cookie }, body }),
+        db,
+      );
+    const huge = await post(JSON.stringify({ content: "x".repeat(200_000) }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: string }).error).toMatch(/too large: at most 64 KB/);
+    expect((await post("{not json")).status).toBe(400);
   });
 
   it("a NUL in a customer's contact is cleaned, not a server error", async () => {
