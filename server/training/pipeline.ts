@@ -204,6 +204,7 @@ export async function runTrainingPipeline(
       ctx,
       bundleDir,
       prepared.heldOut.map((p) => ({ question: p.question, pairId: p.pairId })),
+      prepared.train,
     );
     retrieverReport = { ...tuned, calibration };
     ctx.log(
