@@ -62,7 +62,6 @@ export async function tuneRetrieverRound(
     ctx,
     bundleDir,
     heldOutPhrasings(pairs).map(({ pair, question }) => ({ question, pairId: pair.pairId })),
-    pairs,
   );
   const retriever = await Retriever.forBundle(bundleDir, options.weights);
   return { retriever, seconds: (performance.now() - started) / 1000, bundleDir };

@@ -204,7 +204,6 @@ export async function runTrainingPipeline(
       ctx,
       bundleDir,
       prepared.heldOut.map((p) => ({ question: p.question, pairId: p.pairId })),
-      prepared.train,
     );
     retrieverReport = { ...tuned, calibration };
     ctx.log(

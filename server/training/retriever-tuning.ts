@@ -5,17 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { type CalibrationProbe, calibrate, MIN_CALIBRATION_PHRASINGS } from "@/server/assistant/calibration";
+import { type CalibrationProbe, calibrate } from "@/server/assistant/calibration";
 import { CALIBRATION_FILE, type Calibration } from "@/server/assistant/decision";
 import { OFF_TOPIC_FOR_CALIBRATION, OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
 import { RETRIEVER_DIR } from "@/server/assistant/retriever/encoder";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import type { PipelineContext } from "./pipeline";
-import { stableFraction } from "./split";
 import { runTrainerProcess } from "./trainer-process";
-
-/** Questions asked when a knowledge base has too few held-out variants to calibrate on. */
-const MAX_QUESTION_PROBES = 300;
 
 /** Where `npm run build:retriever` puts the general retriever base. */
 export function retrieverBaseDir(dataDir: string): string {
@@ -113,31 +109,15 @@ function readRetrieverMeta(
   }
 }
 
-/**
- * Calibrates the bundle's retriever and writes calibration.json beside it. Knowledge with too few
- * held-out variants (a first import of plain question/answer pairs) is calibrated on the pairs'
- * own questions instead, each kept from matching itself so it is found through its answer or
- * variants, the way a reworded question finds a pair without variants.
- */
+/** Calibrates the bundle's retriever and writes calibration.json beside it. */
 export async function calibrateBundleRetriever(
   ctx: PipelineContext,
   bundleDir: string,
   heldOut: CalibrationProbe[],
-  pairs: { pairId: string; question: string }[] = [],
 ): Promise<Calibration> {
   const retriever = await Retriever.forBundle(bundleDir);
   try {
-    const byQuestions =
-      heldOut.length < MIN_CALIBRATION_PHRASINGS && pairs.length >= MIN_CALIBRATION_PHRASINGS;
-    const probes = byQuestions
-      ? pairs
-          .map((p) => ({ question: p.question, pairId: p.pairId }))
-          .sort((a, b) => stableFraction(`probe:${a.question}`) - stableFraction(`probe:${b.question}`))
-          .slice(0, MAX_QUESTION_PROBES)
-      : heldOut;
-    const calibration = await calibrate(ctx.db, retriever, probes, OFF_TOPIC_FOR_CALIBRATION);
-    if (byQuestions && calibration.source === "calibrated")
-      calibration.note = `no held-out variants: calibrated on ${probes.length} of the pairs' own questions, matched through their answers`;
+    const calibration = await calibrate(ctx.db, retriever, heldOut, OFF_TOPIC_FOR_CALIBRATION);
     fs.writeFileSync(
       path.join(bundleDir, RETRIEVER_DIR, CALIBRATION_FILE),
       JSON.stringify(calibration, null, 2),
