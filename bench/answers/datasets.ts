@@ -7,6 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
+import type { Db } from "@/db/client";
+import { createPair } from "@/db/queries/knowledge";
 
 export const SHARED = path.resolve("../shared/datasets");
 
@@ -177,4 +179,26 @@ export function ecommerceFaq(offTopic: string[]): BenchSet {
     offTopic,
     note: `${pairs.length} pairs without variants, ${questions.length} rewordings`,
   };
+}
+
+/** The set's pairs as approved knowledge; returns each pair's id by its key. */
+export async function insertBenchPairs(db: Db, pairs: BenchPair[]): Promise<Map<string, string>> {
+  const idByKey = new Map<string, string>();
+  for (const p of pairs) {
+    const row = await createPair(
+      db,
+      {
+        question: p.question,
+        answer: p.answer,
+        variants: p.variants,
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
+    idByKey.set(p.key, row.id);
+  }
+  return idByKey;
 }

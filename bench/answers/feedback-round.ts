@@ -17,11 +17,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Db } from "@/db/client";
 import { openDatabase } from "@/db/client";
-import { addVariantToPair, createPair } from "@/db/queries/knowledge";
+import { addVariantToPair } from "@/db/queries/knowledge";
 import { groundQuestion } from "@/server/assistant/answer";
 import type { Retriever } from "@/server/assistant/retriever/retriever";
 import { retrieverBaseDir } from "@/server/training/retriever-tuning";
-import { type BenchSet, banking77, clinc150, clincOffTopic, SHARED } from "./datasets";
+import { type BenchSet, banking77, clinc150, clincOffTopic, insertBenchPairs, SHARED } from "./datasets";
 import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
 
 const SETS = ["banking77", "clinc150"] as const;
@@ -103,23 +103,7 @@ async function feedbackRound(set: BenchSet, baseDir: string, fresh: boolean) {
   const database = await openDatabase({ kind: "pglite" });
   await database.migrate();
   const { db } = database;
-  const idByKey = new Map<string, string>();
-  for (const p of set.pairs) {
-    const row = await createPair(
-      db,
-      {
-        question: p.question,
-        answer: p.answer,
-        variants: p.variants,
-        context: [],
-        product: null,
-        tags: [],
-        status: "approved",
-      },
-      null,
-    );
-    idByKey.set(p.key, row.id);
-  }
+  const idByKey = await insertBenchPairs(db, set.pairs);
 
   const all = [...groupA, ...groupB];
   const round1 = await tuneRetrieverRound(db, dataDir, "round-1");

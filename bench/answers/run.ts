@@ -15,14 +15,22 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { createPair } from "@/db/queries/knowledge";
 import { DEFAULT_CALIBRATION } from "@/server/assistant/decision";
 import { DEFAULT_WEIGHTS, type RankingWeights, Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
 import { retrieverBaseDir } from "@/server/training/retriever-tuning";
 import { trainToReady } from "../pipeline/train-to-ready";
-import { type BenchSet, banking77, clinc150, clincOffTopic, dstc11, ecommerceFaq, SHARED } from "./datasets";
+import {
+  type BenchSet,
+  banking77,
+  clinc150,
+  clincOffTopic,
+  dstc11,
+  ecommerceFaq,
+  insertBenchPairs,
+  SHARED,
+} from "./datasets";
 import { type Knowledge, type Scores, scoreAnswers, scoreRanking } from "./measure";
 import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
 
@@ -97,21 +105,9 @@ async function benchSet(
   await database.migrate();
   const { db } = database;
   const knowledge: Knowledge = { byPairId: new Map(), byKey: new Map() };
+  const idByKey = await insertBenchPairs(db, set.pairs);
   for (const p of set.pairs) {
-    const row = await createPair(
-      db,
-      {
-        question: p.question,
-        answer: p.answer,
-        variants: p.variants,
-        context: [],
-        product: null,
-        tags: [],
-        status: "approved",
-      },
-      null,
-    );
-    knowledge.byPairId.set(row.id, p);
+    knowledge.byPairId.set(idByKey.get(p.key)!, p);
     knowledge.byKey.set(p.key, p);
   }
   const rows: [string, Scores, string][] = [];

@@ -11,6 +11,13 @@ import {
 } from "@/server/chat/review";
 import { createTRPCRouter, staffProcedure } from "@/server/trpc";
 
+/** Items chosen for a bulk action. */
+const reviewItemIds = z
+  .array(z.uuid())
+  .min(1, "Select the items first.")
+  .max(200, "At most 200 items at once")
+  .refine((ids) => new Set(ids).size === ids.length, "Each item once");
+
 /** Negative ratings, corrections and escalations waiting for staff. */
 export const reviewQueueRouter = createTRPCRouter({
   list: staffProcedure
@@ -53,11 +60,7 @@ export const reviewQueueRouter = createTRPCRouter({
   applyManyToPair: staffProcedure
     .input(
       z.object({
-        itemIds: z
-          .array(z.uuid())
-          .min(1, "Select the items first.")
-          .max(200, "At most 200 items at once")
-          .refine((ids) => new Set(ids).size === ids.length, "Each item once"),
+        itemIds: reviewItemIds,
         pairId: z.uuid({ error: "Choose the pair to change." }),
       }),
     )
@@ -66,11 +69,7 @@ export const reviewQueueRouter = createTRPCRouter({
   dismissMany: staffProcedure
     .input(
       z.object({
-        itemIds: z
-          .array(z.uuid())
-          .min(1, "Select the items first.")
-          .max(200, "At most 200 items at once")
-          .refine((ids) => new Set(ids).size === ids.length, "Each item once"),
+        itemIds: reviewItemIds,
       }),
     )
     .mutation(({ ctx, input }) => dismissMany(ctx.db, ctx.user.id, input.itemIds)),

@@ -3,11 +3,10 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
-import { createConversation, insertMessage } from "@/db/queries/conversations";
-import { saveFeedback } from "@/db/queries/feedback";
 import { createPair, getPair } from "@/db/queries/knowledge";
 import { knowledgePairs } from "@/db/schema";
 import { createUser } from "@/server/users/service";
+import { insertRatedDownAnswer } from "../helpers/conversations";
 import { insertModel, servingBundle } from "../server/serving-fixtures";
 import { launchBrowser, type RunningApp, signIn, startApp } from "./harness";
 
@@ -186,25 +185,7 @@ describe("customer chat in the browser [postgres]", () => {
       null,
     );
     const asked = ["any gaiters for snow?", "gaiters in size L?"];
-    for (const text of asked) {
-      const conversation = await createConversation(db, {
-        customerId: `cust-${crypto.randomUUID()}`,
-        channel: "chat",
-      });
-      await insertMessage(db, { conversationId: conversation.id, role: "user", content: text });
-      const bot = await insertMessage(db, {
-        conversationId: conversation.id,
-        role: "assistant",
-        content: "We ship worldwide.",
-      });
-      await saveFeedback(db, {
-        messageId: bot.id,
-        conversationId: conversation.id,
-        rating: "down",
-        reason: "incorrect",
-        correction: null,
-      });
-    }
+    for (const text of asked) await insertRatedDownAnswer(db, text);
     const page = await newPage();
     await signIn(page, app.url, staff.email, staff.password);
     await page.waitForURL(/\/console\//);

@@ -1,34 +1,11 @@
 import { beforeAll, expect, it } from "vitest";
-import type { Db } from "@/db/client";
-import { createConversation, insertMessage } from "@/db/queries/conversations";
-import { listConfirmedQuestions, saveFeedback } from "@/db/queries/feedback";
+import { listConfirmedQuestions } from "@/db/queries/feedback";
 import { createPair, getPair } from "@/db/queries/knowledge";
 import { createCaller } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
 import { createUser } from "@/server/users/service";
+import { insertRatedDownAnswer } from "../helpers/conversations";
 import { describeEachDatabase } from "../helpers/db";
-
-/** A customer question, the bot's answer and a thumbs-down (with a correction when given). */
-async function ratedDown(db: Db, question: string, correction: string | null = null) {
-  const conversation = await createConversation(db, {
-    customerId: `cust-${crypto.randomUUID()}`,
-    channel: "chat",
-  });
-  await insertMessage(db, { conversationId: conversation.id, role: "user", content: question });
-  const answer = await insertMessage(db, {
-    conversationId: conversation.id,
-    role: "assistant",
-    content: "Some answer.",
-  });
-  await saveFeedback(db, {
-    messageId: answer.id,
-    conversationId: conversation.id,
-    rating: "down",
-    reason: "incorrect",
-    correction,
-  });
-  return conversation.id;
-}
 
 const pairs = [
   {
@@ -69,8 +46,8 @@ describeEachDatabase("review queue for volume", (useDb) => {
 
   it("pages through the queue and filters it by kind and by the customer's words", async () => {
     const db = useDb().db;
-    for (let i = 0; i < 7; i++) await ratedDown(db, `parcel question number ${i}`);
-    await ratedDown(db, "refund please", "Refunds go back to your card within 5 days.");
+    for (let i = 0; i < 7; i++) await insertRatedDownAnswer(db, `parcel question number ${i}`);
+    await insertRatedDownAnswer(db, "refund please", "Refunds go back to your card within 5 days.");
     const reviewer = createCaller({ db, user: staff });
     const first = await reviewer.reviewQueue.list({ limit: 3, offset: 0 });
     const second = await reviewer.reviewQueue.list({ limit: 3, offset: 3 });
