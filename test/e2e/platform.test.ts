@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeFirstRunSetup, launchBrowser, type RunningApp, signIn, startApp } from "./harness";
@@ -103,10 +104,39 @@ for (const database of ["pglite", "postgres"] as const) {
       await staffPage.goto(`${app.url}/console/knowledge`);
       await staffPage.waitForURL(/\/login/);
 
+      // The cookie of the signed-out session, replayed, no longer signs anyone in.
+      const cookies = await adminPage.context().cookies();
       await adminPage.getByRole("button", { name: "Sign out" }).click();
       await adminPage.waitForURL(/\/login$/);
       await adminPage.goto(`${app.url}/console/users`);
       await adminPage.waitForURL(/\/login/);
+      const replay = await browser.newContext();
+      await replay.addCookies(cookies);
+      const replayed = await replay.newPage();
+      await replayed.goto(`${app.url}/console/users`);
+      await replayed.waitForURL(/\/login/);
+    });
+
+    it("the sign-in and setup actions posted without their form answer with a message, not a 500", async () => {
+      const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+        node: Record<string, { exportedName: string }>;
+      };
+      const idOf = (name: string) =>
+        Object.entries(manifest.node).find(([, a]) => a.exportedName === name)![0];
+      for (const [path, action] of [
+        ["/login", "signInAction"],
+        ["/setup", "createFirstAdminAction"],
+      ] as const) {
+        const res = await fetch(`${app.url}${path}`, {
+          method: "POST",
+          headers: { "Next-Action": idOf(action), "Content-Type": "text/plain;charset=UTF-8" },
+          body: JSON.stringify([{ error: null, email: "", name: "" }, "not a form \u0000"]),
+        });
+        expect({ path, status: res.status < 500 ? "answered" : res.status }).toEqual({
+          path,
+          status: "answered",
+        });
+      }
     });
   });
 }

@@ -11,6 +11,7 @@ import { findProductionModel } from "@/db/queries/models";
 import { getRun, listMetrics } from "@/db/queries/training";
 import { models, type TrainingRun, trainingRuns } from "@/db/schema";
 import { createCaller } from "@/server/routers/_app";
+import { sweepOrphans } from "@/server/sweeper";
 import type { EvaluationReport } from "@/server/training/evaluation";
 import type { TrainingSettings } from "@/server/training/settings";
 import { TrainingWorker } from "@/server/training/worker";
@@ -216,5 +217,21 @@ describeEachDatabase("training pipeline", (useDb) => {
     const ended = await waitForRun(db, queued.id, (r) => r.status !== "running");
     expect(ended.status).toBe("failed");
     expect(ended.error).toMatch(/stopped responding/);
+  }, 60_000);
+
+  it("with no worker left at all, the web process's sweep fails a dead worker's run", async () => {
+    const db = useDb().db;
+    const [base] = (await caller().training.listBases()).filter((b) => b.kind === "local");
+    await worker.stop();
+    const queued = await caller().training.startRun({ baseModelId: base!.id, settings });
+    await db
+      .update(trainingRuns)
+      .set({ status: "running", workerId: "dead-worker", heartbeatAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(trainingRuns.id, queued.id));
+    expect((await sweepOrphans(db)).runs).toBe(1);
+    const [row] = await db.select().from(trainingRuns).where(eq(trainingRuns.id, queued.id));
+    expect(row).toMatchObject({ status: "failed", error: expect.stringMatching(/stopped responding/) });
+    worker = new TrainingWorker({ db, dataDir, python: PYTHON, pollIntervalMs: 200 });
+    worker.start();
   }, 60_000);
 });
