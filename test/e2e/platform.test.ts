@@ -117,7 +117,7 @@ for (const database of ["pglite", "postgres"] as const) {
       await replayed.waitForURL(/\/login/);
     });
 
-    it("the sign-in and setup actions posted without their form answer with a message, not a 500", async () => {
+    it("the sign-in and setup actions posted without their form answer with a message, not a 500; oversize posts get 413", async () => {
       const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
         node: Record<string, { exportedName: string }>;
       };
@@ -136,7 +136,19 @@ for (const database of ["pglite", "postgres"] as const) {
           path,
           status: "answered",
         });
+        const huge = await fetch(`${app.url}${path}`, {
+          method: "POST",
+          headers: { "Next-Action": idOf(action), "Content-Type": "text/plain;charset=UTF-8" },
+          body: "x".repeat(2 * 1024 * 1024),
+        });
+        expect({ path, status: huge.status }).toEqual({ path, status: 413 });
       }
+      const trpc = await fetch(`${app.url}/api/trpc/setup.createFirstAdmin`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ json: { email: "x".repeat(2 * 1024 * 1024) } }),
+      });
+      expect(trpc.status).toBe(413);
     });
   });
 }

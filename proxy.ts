@@ -1,0 +1,19 @@
+import type { NextRequest } from "next/server";
+import { NextResponse } from "next/server";
+
+/**
+ * The sign-in and setup forms post a few hundred bytes to their server actions: a body declared
+ * larger is refused with 413 before Next reads it (its own limit answers with a 500 or a reset).
+ */
+const MAX_FORM_BYTES = 64 * 1024;
+
+export function proxy(request: NextRequest) {
+  if (request.method === "POST" && Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES)
+    return NextResponse.json(
+      { error: `The request body is too large: at most ${MAX_FORM_BYTES / 1024} KB.` },
+      { status: 413 },
+    );
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/login", "/setup"] };
