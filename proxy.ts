@@ -2,7 +2,8 @@ import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 
 /**
- * The sign-in and setup forms post a few hundred bytes to their server actions: a body declared
+ * The sign-in and setup forms post a few hundred bytes to their server actions (and next-auth to
+ * its routes): a body declared
  * larger is refused with 413 before Next reads it (its own limit answers with a 500 or a reset).
  */
 const MAX_FORM_BYTES = 64 * 1024;
@@ -16,4 +17,4 @@ export function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/login", "/setup"] };
+export const config = { matcher: ["/login", "/setup", "/api/auth/:path*"] };

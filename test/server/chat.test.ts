@@ -108,6 +108,33 @@ describeEachDatabase("customer chat", (useDb) => {
     await drain(other.events);
   });
 
+  it("a message the model cannot read whole gets a 'too long' answer, not 'unavailable'", async () => {
+    const db = useDb().db;
+    // Within the character limit, but question and reference together exceed the tiny model's
+    // 512 positions once retrieval grounds it on its pair.
+    const long = Array.from({ length: 180 }, (_, i) => `word${i}`).join(" ");
+    await createPair(
+      db,
+      {
+        question: long,
+        answer: long,
+        variants: [],
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      null,
+    );
+    const reply = await sendCustomerMessage(db, {
+      customerId: "cust-toolong-000001",
+      content: long,
+      limits: { ...limits, maxMessageChars: 2000 },
+    });
+    const events = await drain(reply.events);
+    expect(events.at(-1)).toMatchObject({ type: "unavailable", message: expect.stringMatching(/too long/) });
+  });
+
   it("stops generating when the customer leaves and keeps the partial answer as cancelled", async () => {
     const db = useDb().db;
     const abort = new AbortController();
