@@ -3,8 +3,8 @@ import { NextResponse } from "next/server";
 
 /**
  * The sign-in and setup forms post a few hundred bytes to their server actions (and next-auth to
- * its routes): a body declared
- * larger is refused with 413 before Next reads it (its own limit answers with a 500 or a reset).
+ * its routes): a body declared larger is refused with 413 before Next reads it (its own limit
+ * answers with a 500 or a reset).
  */
 const MAX_FORM_BYTES = 64 * 1024;
 
