@@ -1,5 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { findUserWithHashByEmail } from "@/db/queries/users";
 import { userRoles } from "@/db/schema";
 import { getDatabase } from "./db";
 import { env } from "./env";
@@ -7,7 +8,7 @@ import { loadDemoKnowledge } from "./knowledge/demo";
 import { buildRetrieverBase } from "./training/retriever-base";
 import { retrieverBaseDir } from "./training/retriever-tuning";
 import { UserFacingError } from "./users/errors";
-import { createUser } from "./users/service";
+import { createUser, resetUserPassword } from "./users/service";
 
 const usage = `Usage: npm run tunedesk -- <command> [options]
 
@@ -15,6 +16,9 @@ Commands:
   db:migrate                         apply pending database migrations
   user:create --email E --password P [--role ${userRoles.join("|")}] [--name N]
                                      create a staff or admin account
+  user:reset-password --email E      give an account a temporary password (printed once) that only
+                                     lets its owner choose a new one: recovery when no admin can
+                                     sign in
   seed:demo [--yes]                  load the Fernhollow Gear demo knowledge base (82 approved pairs);
                                      on PostgreSQL (DATABASE_URL set) only with --yes
   retriever:build [--datasets DIR] [--minutes M] [--out DIR] [--exclude SET,…]
@@ -53,6 +57,17 @@ const commands: Record<string, Command> = {
       null,
     );
     console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+  },
+
+  async "user:reset-password"(args) {
+    const { values } = parseArgs({ args, options: { email: { type: "string" } }, strict: true });
+    const { db } = await getDatabase();
+    const user = await findUserWithHashByEmail(db, values.email ?? "");
+    if (!user)
+      throw new UserFacingError(`No account has the email ${values.email ?? "(none given)"}`, "not_found");
+    const { temporaryPassword } = await resetUserPassword(db, user.id, null);
+    console.log(`Temporary password for ${user.email}: ${temporaryPassword}`);
+    console.log("It only lets them choose a new password at their next sign-in.");
   },
 
   async "seed:demo"(args) {

@@ -7,7 +7,14 @@ import type { CustomerIdentity } from "./chat/identity";
 import { cleanTexts } from "./text";
 import { UserFacingError } from "./users/errors";
 
-export type SessionUser = { id: string; email: string; name: string; role: UserRole };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  /** Signed in with a temporary password an admin set: only choosing a new one is allowed. */
+  mustChangePassword?: boolean;
+};
 
 export interface Context {
   db: Db;
@@ -83,13 +90,23 @@ const base = t.procedure.use(cleanInput).use(userFacingErrors);
 
 export const publicProcedure = base.meta({ access: "public" });
 
+const TEMPORARY_PASSWORD = "Choose a new password first: yours is a temporary one an admin set";
+
+/** Any signed-in user, even one who still has to replace a temporary password (their own account). */
+export const accountProcedure = base.meta({ access: "staff" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
 export const staffProcedure = base.meta({ access: "staff" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (ctx.user.mustChangePassword) throw new TRPCError({ code: "FORBIDDEN", message: TEMPORARY_PASSWORD });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
 export const adminProcedure = base.meta({ access: "admin" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (ctx.user.mustChangePassword) throw new TRPCError({ code: "FORBIDDEN", message: TEMPORARY_PASSWORD });
   if (ctx.user.role !== "admin")
     throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this" });
   return next({ ctx: { ...ctx, user: ctx.user } });

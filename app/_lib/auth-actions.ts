@@ -41,3 +41,8 @@ export async function signInAction(_prev: SignInState, form: unknown): Promise<S
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/login" });
 }
+
+/** After a password change every session of the account has ended: this cookie goes too. */
+export async function signOutAfterPasswordChange(): Promise<void> {
+  await signOut({ redirectTo: "/login?changed=1" });
+}

@@ -15,9 +15,15 @@ export async function createSession(db: Db, userId: string, lifetimeMs: number):
 export async function findSessionUser(
   db: Db,
   sessionId: string,
-): Promise<Pick<User, "id" | "email" | "name" | "role"> | undefined> {
+): Promise<Pick<User, "id" | "email" | "name" | "role" | "passwordChangeRequired"> | undefined> {
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      passwordChangeRequired: users.passwordChangeRequired,
+    })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(

@@ -9,6 +9,7 @@ const publicColumns = {
   name: users.name,
   role: users.role,
   disabledAt: users.disabledAt,
+  passwordChangeRequired: users.passwordChangeRequired,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 };
@@ -19,6 +20,7 @@ export type PublicUser = {
   name: string;
   role: UserRole;
   disabledAt: Date | null;
+  passwordChangeRequired: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -42,6 +44,11 @@ export async function findUserWithHashByEmail(db: Db, email: string) {
   return row;
 }
 
+export async function findUserWithHashById(db: Db, id: string) {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
 export async function insertUser(
   db: Db,
   values: { email: string; name: string; role: UserRole; passwordHash: string },
@@ -57,7 +64,13 @@ export async function insertUser(
 export async function updateUser(
   db: Db,
   id: string,
-  values: Partial<{ role: UserRole; name: string; disabledAt: Date | null; passwordHash: string }>,
+  values: Partial<{
+    role: UserRole;
+    name: string;
+    disabledAt: Date | null;
+    passwordHash: string;
+    passwordChangeRequired: boolean;
+  }>,
 ): Promise<PublicUser | undefined> {
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning(publicColumns);
   return row;

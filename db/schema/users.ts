@@ -15,6 +15,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: userRole("role").notNull(),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /** Set by an admin's reset: the temporary password works only to choose a new one. */
+    passwordChangeRequired: boolean("password_change_required").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true })
       .notNull()

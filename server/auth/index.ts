@@ -11,10 +11,11 @@ import { signInClient, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: UserRole } & DefaultSession["user"];
+    user: { id: string; role: UserRole; mustChangePassword: boolean } & DefaultSession["user"];
   }
   interface User {
     role?: UserRole;
+    passwordChangeRequired?: boolean;
   }
 }
 
@@ -63,6 +64,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = token.role as UserRole;
+      session.user.mustChangePassword = token.mustChangePassword === true;
       return session;
     },
   },

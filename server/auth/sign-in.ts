@@ -12,7 +12,10 @@ export const SIGN_IN_MAX_CLIENT_FAILURES = 20;
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 export type SignInResult =
-  | { ok: true; user: { id: string; email: string; name: string; role: UserRole } }
+  | {
+      ok: true;
+      user: { id: string; email: string; name: string; role: UserRole; passwordChangeRequired: boolean };
+    }
   | { ok: false; reason: "invalid" | "throttled" };
 
 // Verifying unknown emails against a real hash keeps their response time like a wrong password's.
@@ -56,7 +59,8 @@ export async function signInWithPassword(
     return { ok: false, reason: (await throttled()) ? "throttled" : "invalid" };
   }
   await recordSignInAttempt(db, { email, client, succeeded: true });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  const { id, name, role, passwordChangeRequired } = user;
+  return { ok: true, user: { id, email: user.email, name, role, passwordChangeRequired } };
 }
 
 /**

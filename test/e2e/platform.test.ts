@@ -88,6 +88,44 @@ for (const database of ["pglite", "postgres"] as const) {
       expect(trpc.status()).toBe(403);
     });
 
+    it("an admin resets a password; the temporary one only leads to choosing a new one, which a weak one cannot be", async () => {
+      const adminPage = await newPage();
+      await signIn(adminPage, app.url, admin.email, admin.password);
+      await adminPage.waitForURL(/\/console\//);
+      await adminPage.goto(`${app.url}/console/users`);
+      adminPage.once("dialog", (dialog) => dialog.accept());
+      await adminPage
+        .getByTestId(`user-row-${staff.email}`)
+        .getByRole("button", { name: "Reset password" })
+        .click();
+      const shown = adminPage.getByTestId("temporary-password");
+      const temporary = (await shown.locator("code").textContent())!.trim();
+      expect(temporary).toMatch(/^[a-z2-9-]{23}$/);
+
+      const staffPage = await newPage();
+      await signIn(staffPage, app.url, staff.email, staff.password);
+      await expect(staffPage.locator("main [role=alert]").textContent()).resolves.toContain(
+        "Wrong email or password",
+      );
+      await signIn(staffPage, app.url, staff.email, temporary);
+      await staffPage.getByRole("heading", { name: "Choose a new password" }).waitFor();
+      const form = staffPage.getByRole("form", { name: "Change password" });
+      await form.getByLabel("Current password").fill(temporary);
+      await form.getByLabel("New password", { exact: true }).fill("password1234");
+      await form.getByLabel("New password again").fill("password1234");
+      await form.getByRole("button", { name: "Change password" }).click();
+      await expect(form.getByRole("alert").textContent()).resolves.toContain("too easy to guess");
+
+      staff.password = "amber kettle orchard 42";
+      await form.getByLabel("New password", { exact: true }).fill(staff.password);
+      await form.getByLabel("New password again").fill(staff.password);
+      await form.getByRole("button", { name: "Change password" }).click();
+      await staffPage.waitForURL(/\/login\?changed=1$/);
+      await staffPage.getByText("Password changed").waitFor();
+      await signIn(staffPage, app.url, staff.email, staff.password);
+      await staffPage.waitForURL(/\/console\/knowledge/);
+    });
+
     it("sign out works, and a disabled user is signed out at their next request", async () => {
       const staffPage = await newPage();
       await signIn(staffPage, app.url, staff.email, staff.password);

@@ -15,6 +15,8 @@ const rules: Record<string, Access> = {
   "setup.getStatus": "public",
   "setup.createFirstAdmin": "public",
   "users.getMe": "staff",
+  "users.changeOwnPassword": "staff",
+  "users.resetPassword": "admin",
   "users.list": "admin",
   "users.create": "admin",
   "users.changeRole": "admin",
@@ -142,6 +144,27 @@ describeEachDatabase("authorization enforcement", (useDb) => {
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await countUsers(db)).toBe(before);
   });
+  // What a user with a temporary password may still do: see who they are and choose a new one.
+  const ownAccount = new Set(["users.getMe", "users.changeOwnPassword"]);
+
+  it("refuses a user with a temporary password everything but their own account", async () => {
+    const db = useDb().db;
+    const temporary = createCaller({ db, user: { ...staff, mustChangePassword: true } });
+    const asAdminWithTemporary = createCaller({
+      db,
+      user: { ...staff, role: "admin", mustChangePassword: true },
+    });
+    for (const [path, access] of Object.entries(rules)) {
+      if (access === "public" || access === "customer" || ownAccount.has(path)) continue;
+      const caller = access === "admin" ? asAdminWithTemporary : temporary;
+      expect({ path, code: await codeOf(call(caller, path, undefined)) }).toEqual({
+        path,
+        code: "FORBIDDEN",
+      });
+    }
+    expect(await codeOf(call(temporary, "users.getMe", undefined))).toBe("OK");
+  });
+
   const staffOrAdmin = Object.entries(rules).filter(([, access]) => access === "staff" || access === "admin");
 
   it.each(staffOrAdmin)("refuses chat customers: %s", async (path) => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { findUserWithHashByEmail } from "@/db/queries/users";
+import { verifyPassword } from "@/server/auth/password";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tunedesk-cli-"));
 
@@ -59,9 +60,21 @@ describe("tunedesk CLI on the embedded database", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown command: frobnicate");
 
+    // Recovery for an admin who forgot their password: a temporary one, printed once.
+    const reset = await runCli(["user:reset-password", "--email", "OPS@example.com"]);
+    expect(reset.code).toBe(0);
+    const temporary = /Temporary password for ops@example.com: (\S+)/.exec(reset.stdout)?.[1];
+    expect(temporary).toMatch(/^[a-z2-9-]{23}$/);
+    const nobody = await runCli(["user:reset-password", "--email", "nobody@example.com"]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain("No account has the email nobody@example.com");
+
     const database = await openDatabase({ kind: "pglite", dataDir: path.join(dataDir, "db") });
     try {
-      expect((await findUserWithHashByEmail(database.db, "ops@example.com"))?.role).toBe("admin");
+      const ops = await findUserWithHashByEmail(database.db, "ops@example.com");
+      expect(ops?.role).toBe("admin");
+      expect(ops?.passwordChangeRequired).toBe(true);
+      expect(await verifyPassword(ops!.passwordHash, temporary!)).toBe(true);
       expect(await findUserWithHashByEmail(database.db, "x@example.com")).toBeUndefined();
     } finally {
       await database.close();

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { CopyButton } from "../_components/copy-button";
 
 const roles = ["staff", "admin"] as const;
 
@@ -12,6 +13,13 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
   const users = useQuery(trpc.users.list.queryOptions());
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const [rowError, setRowError] = useState<string | null>(null);
+  const [reset, setReset] = useState<{ email: string; temporaryPassword: string } | null>(null);
+  const resetPassword = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: setReset,
+      onError: (e) => setRowError(errorMessage(e)),
+    }),
+  );
   const changeRole = useMutation(
     trpc.users.changeRole.mutationOptions({
       onSuccess: invalidate,
@@ -33,6 +41,22 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
         <p role="alert" className="error">
           {rowError}
         </p>
+      )}
+      {reset && (
+        <div role="status" className="notice stack" data-testid="temporary-password">
+          <p style={{ margin: 0 }}>
+            Temporary password for {reset.email}, shown only now. Give it to them in person or over a channel
+            you trust: it only lets them choose a new password, and every device they were signed in on has
+            been signed out.
+          </p>
+          <div className="row">
+            <code>{reset.temporaryPassword}</code>
+            <CopyButton text={reset.temporaryPassword} />
+            <button type="button" className="secondary" onClick={() => setReset(null)}>
+              Done
+            </button>
+          </div>
+        </div>
       )}
       {users.isPending && <p className="muted">Loading…</p>}
       {users.error && <p className="error">{errorMessage(users.error)}</p>}
@@ -73,11 +97,31 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                   <td>
                     {u.disabledAt ? (
                       <span className="badge off">disabled</span>
+                    ) : u.passwordChangeRequired ? (
+                      <span className="badge">temporary password</span>
                     ) : (
                       <span className="badge">active</span>
                     )}
                   </td>
                   <td>
+                    {u.id !== currentUserId && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={resetPassword.isPending}
+                        onClick={() => {
+                          setRowError(null);
+                          if (
+                            window.confirm(
+                              `Reset the password of ${u.email}? They are signed out everywhere.`,
+                            )
+                          )
+                            resetPassword.mutate({ id: u.id });
+                        }}
+                      >
+                        Reset password
+                      </button>
+                    )}{" "}
                     {u.id !== currentUserId && (
                       <button
                         type="button"

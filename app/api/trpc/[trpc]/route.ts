@@ -29,6 +29,7 @@ async function handler(incoming: Request) {
         email: session.user.email ?? "",
         name: session.user.name ?? "",
         role: session.user.role,
+        mustChangePassword: session.user.mustChangePassword,
       }
     : null;
   return fetchRequestHandler({
