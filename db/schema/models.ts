@@ -30,6 +30,15 @@ export const models = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
+    /**
+     * The model's id in the API: its name in URL-safe words plus the start of its id, derived by the
+     * database so every row has one and it never changes (names are set once, at registration).
+     */
+    slug: text("slug")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`trim(both '-' from regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g')) || '-' || left(id::text, 6)`,
+      ),
     status: modelStatus("status").notNull().default("candidate"),
     bundlePath: text("bundle_path").notNull(),
     baseModelId: uuid("base_model_id").references(() => baseModels.id, { onDelete: "set null" }),
@@ -42,6 +51,7 @@ export const models = pgTable(
   },
   (t) => [
     index("models_status_idx").on(t.status),
+    uniqueIndex("models_slug_idx").on(t.slug),
     // At most one model serves customers at a time.
     uniqueIndex("models_one_production_idx").on(t.status).where(sql`status = 'production'`),
   ],

@@ -120,7 +120,8 @@ async function startReply(
 }
 
 function modelMatches(requested: string, model: Model): boolean {
-  return requested === PRODUCTION_ALIAS || requested === model.name || requested === model.id;
+  // Names and ids from before slugs existed keep working for clients written against them.
+  return [PRODUCTION_ALIAS, model.slug, model.name, model.id].includes(requested);
 }
 
 function finishReason(reason: string): "stop" | "length" {
@@ -130,17 +131,15 @@ function finishReason(reason: string): "stop" | "length" {
 export async function handleListModels(req: Request, db: Db): Promise<Response> {
   if (!(await authenticateApiKey(db, req.headers.get("authorization")))) return unauthorized();
   const { status } = await servingModelFor(db);
-  const data =
-    status.state === "none"
-      ? []
-      : [
-          {
-            id: status.model.name,
-            object: "model",
-            created: Math.floor((status.model.promotedAt ?? status.model.createdAt).getTime() / 1000),
-            owned_by: "tunedesk",
-          },
-        ];
+  if (status.state === "none") return Response.json({ object: "list", data: [] });
+  const created = Math.floor((status.model.promotedAt ?? status.model.createdAt).getTime() / 1000);
+  // The production model by its own id, and the alias that follows every promotion.
+  const data = [status.model.slug, PRODUCTION_ALIAS].map((id) => ({
+    id,
+    object: "model",
+    created,
+    owned_by: "tunedesk",
+  }));
   return Response.json({ object: "list", data });
 }
 
@@ -173,7 +172,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
   if (!modelMatches(request.model, status.model))
     return apiError(
       404,
-      `The model '${request.model}' does not exist; use '${status.model.name}' or '${PRODUCTION_ALIAS}'.`,
+      `The model '${request.model}' does not exist; use '${status.model.slug}' or '${PRODUCTION_ALIAS}'.`,
       "invalid_request_error",
       "model_not_found",
       "model",
@@ -192,7 +191,7 @@ export async function handleChatCompletions(req: Request, db: Db): Promise<Respo
   const meta = {
     id: `chatcmpl-${crypto.randomBytes(12).toString("hex")}`,
     created: Math.floor(Date.now() / 1000),
-    model: status.model.name,
+    model: status.model.slug,
   };
   if (request.stream)
     return streamResponse(stream, meta, request.stream_options?.include_usage ?? false, abort);

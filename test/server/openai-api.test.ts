@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -94,14 +95,35 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
     await api?.close();
   });
 
-  it("lists the production model", async () => {
+  it("lists the production model by its stable slug, and the tunedesk alias", async () => {
     const page = await client.models.list();
-    expect(page.data.map((m) => m.id)).toEqual(["support-v1"]);
+    expect(page.data.map((m) => m.id)).toEqual([
+      expect.stringMatching(/^support-v1-[0-9a-f]{6}$/),
+      "tunedesk",
+    ]);
+  });
+
+  it("runs the README's client example as written", async () => {
+    const readme = fs.readFileSync("README.md", "utf8");
+    const example = /```ts\n(\s*import OpenAI from "openai";[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const code = example!
+      .replace('import OpenAI from "openai";', "")
+      .replace("https://your-host/v1", api.url)
+      .replace("td_…", key);
+    let written = "";
+    const fakeProcess = { stdout: { write: (s: string) => (written += s) } };
+    const AsyncFunction = (async () => {}).constructor as new (
+      ...args: string[]
+    ) => (...values: unknown[]) => Promise<void>;
+    await new AsyncFunction("OpenAI", "process", code)(OpenAI, fakeProcess);
+    expect(written.trim().length).toBeGreaterThan(0);
   });
 
   it("answers a chat completion with usage", async () => {
+    const slug = (await client.models.list()).data[0]!.id;
     const completion = await client.chat.completions.create({
-      model: "support-v1",
+      model: slug,
       messages: [
         { role: "system", content: "You are a support bot." },
         { role: "user", content: "How do I reset my password?" },
@@ -110,7 +132,7 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
       temperature: 0,
     });
     expect(completion.object).toBe("chat.completion");
-    expect(completion.model).toBe("support-v1");
+    expect(completion.model).toBe(slug);
     expect(completion.choices).toHaveLength(1);
     expect(completion.choices[0]?.message.role).toBe("assistant");
     expect(["stop", "length"]).toContain(completion.choices[0]?.finish_reason);
@@ -228,7 +250,7 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect(row).not.toHaveProperty("keyHash");
     const revocable = new OpenAI({ apiKey: created.key, baseURL: api.url, maxRetries: 0 });
-    expect((await revocable.models.list()).data).toHaveLength(1);
+    expect((await revocable.models.list()).data).toHaveLength(2);
     expect((await asAdmin.apiKeys.list()).find((k) => k.id === created.apiKey.id)?.lastUsedAt).not.toBeNull();
     await asAdmin.apiKeys.revoke({ id: created.apiKey.id });
     await expect(revocable.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
@@ -240,7 +262,7 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
       message: expect.stringMatching(/name/),
     });
     // Still served: the other key was not affected.
-    expect((await client.models.list()).data).toHaveLength(1);
+    expect((await client.models.list()).data).toHaveLength(2);
     await db.update(models).set({ status: "retired" });
     expect((await client.models.list()).data).toEqual([]);
   });

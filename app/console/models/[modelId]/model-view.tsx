@@ -31,7 +31,14 @@ export function ModelView({ modelId, isAdmin }: { modelId: string; isAdmin: bool
       </header>
       <p className="muted">
         Created {formatDateTime(model.createdAt)}
-        {model.promotedAt ? ` · last promoted ${formatDateTime(model.promotedAt)}` : ""}
+        {model.promotedAt ? ` · last promoted ${formatDateTime(model.promotedAt)}` : ""} · API id{" "}
+        <code data-testid="model-slug">{model.slug}</code>
+        {model.status === "production" ? (
+          <>
+            {" "}
+            (or <code>tunedesk</code>, which follows promotions)
+          </>
+        ) : null}
       </p>
       {isAdmin && <PromotePanel model={model} gate={gate} />}
       <h2>Lineage</h2>

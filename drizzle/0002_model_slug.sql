@@ -1,0 +1,2 @@
+ALTER TABLE "models" ADD COLUMN "slug" text GENERATED ALWAYS AS (trim(both '-' from regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g')) || '-' || left(id::text, 6)) STORED NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "models_slug_idx" ON "models" USING btree ("slug");
