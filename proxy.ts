@@ -1,5 +1,7 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
+import { currentFrameAncestors } from "@/server/chat/settings";
+import { getDatabase } from "@/server/db";
 
 /**
  * The sign-in and setup forms post a few hundred bytes to their server actions (and next-auth to
@@ -8,13 +10,20 @@ import { NextResponse } from "next/server";
  */
 const MAX_FORM_BYTES = 64 * 1024;
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   if (request.method === "POST" && Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES)
     return NextResponse.json(
       { error: `The request body is too large: at most ${MAX_FORM_BYTES / 1024} KB.` },
       { status: 413 },
     );
-  return NextResponse.next();
+  const response = NextResponse.next();
+  // The chat page may be framed only by the sites an admin allowed (Console › Chat & widget).
+  if (request.nextUrl.pathname === "/chat")
+    response.headers.set(
+      "Content-Security-Policy",
+      `frame-ancestors ${await currentFrameAncestors((await getDatabase()).db)}`,
+    );
+  return response;
 }
 
-export const config = { matcher: ["/login", "/setup", "/api/auth/:path*"] };
+export const config = { matcher: ["/login", "/setup", "/api/auth/:path*", "/chat"] };

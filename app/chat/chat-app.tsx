@@ -26,14 +26,23 @@ import {
 import { EscalateForm } from "./escalate-form";
 import { type ChatLine, MessageFeedback } from "./message-feedback";
 
-export type ChatCustomization = { title: string; color: string | null; channel: "chat" | "widget" };
+export type ChatCustomization = {
+  title: string;
+  color: string | null;
+  /** The bot's first words in an empty conversation (none when empty). */
+  greeting: string;
+  /** What the customer reads once they asked for a person (depends on opening hours). */
+  escalationNotice: string;
+  channel: "chat" | "widget";
+};
 
 const STAFF_REPLY_POLL_MS = 5_000;
 
 let nextLocalId = 0;
 const localId = () => `local-${++nextLocalId}`;
 
-export function ChatApp({ title, color, channel }: ChatCustomization) {
+export function ChatApp({ title, color, greeting, escalationNotice, channel }: ChatCustomization) {
+  const [notice, setNotice] = useState(escalationNotice);
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [conversationId, setConversationId] = useState<string | null>(null);
@@ -236,8 +245,10 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
             Our assistant isn&apos;t available right now, but you can still leave a message.
           </p>
         )}
-        {session?.available && lines.length === 0 && (
-          <p className="chat-notice">Hi! Ask us anything about our products.</p>
+        {session?.available && lines.length === 0 && greeting && (
+          <p className="chat-notice" data-testid="greeting">
+            {greeting}
+          </p>
         )}
         {lines.map((line) => (
           <div
@@ -280,7 +291,7 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
         ))}
         {escalated && (
           <p className="chat-notice" data-testid="escalated">
-            A member of our team has been asked to look at this conversation and will get back to you.
+            {notice}
           </p>
         )}
       </div>
@@ -288,7 +299,8 @@ export function ChatApp({ title, color, channel }: ChatCustomization) {
         <EscalateForm
           trpc={trpc}
           conversationId={conversationId}
-          onDone={() => {
+          onDone={(text) => {
+            setNotice(text);
             setEscalated(true);
             setShowEscalate(false);
           }}

@@ -14,7 +14,7 @@ export function EscalateForm({
 }: {
   trpc: TRPCClient<AppRouter>;
   conversationId: string;
-  onDone: () => void;
+  onDone: (notice: string) => void;
   onCancel: () => void;
 }) {
   const [contact, setContact] = useState("");
@@ -26,8 +26,8 @@ export function EscalateForm({
     setBusy(true);
     setError(null);
     try {
-      await trpc.chat.escalate.mutate({ conversationId, contact: contact.trim() || null });
-      onDone();
+      const { notice } = await trpc.chat.escalate.mutate({ conversationId, contact: contact.trim() || null });
+      onDone(notice);
     } catch (err) {
       setError(errorMessage(err));
     } finally {

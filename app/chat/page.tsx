@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { escalationNotice, getChatSettings } from "@/server/chat/settings";
+import { getDatabase } from "@/server/db";
 import { ChatApp } from "./chat-app";
 
 export const metadata: Metadata = { title: "Support chat" };
@@ -10,20 +12,26 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The customer chat; the widget opens it in an iframe with `?widget=1&title=…&color=…`. */
+/**
+ * The customer chat, as Console › Chat & widget sets it up; the widget opens it in an iframe with
+ * `?widget=1` (and `title`/`color` when the snippet overrides them).
+ */
 export default async function ChatPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const title = first(params.title)?.trim().slice(0, 80) || "Support";
+  const settings = await getChatSettings((await getDatabase()).db);
+  const title = first(params.title)?.trim().slice(0, 80) || settings.botName;
   const color = first(params.color);
   return (
     <main className="chat-page">
       <ChatApp
         title={title}
-        color={color && COLOR.test(color) ? color : null}
+        color={color && COLOR.test(color) ? color : settings.color}
+        greeting={settings.greeting}
+        escalationNotice={escalationNotice(settings)}
         channel={first(params.widget) === "1" ? "widget" : "chat"}
       />
     </main>

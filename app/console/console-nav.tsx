@@ -8,8 +8,9 @@ const sections = [
   { href: "/console/conversations", label: "Conversations" },
   { href: "/console/training", label: "Training" },
   { href: "/console/models", label: "Models" },
+  { href: "/console/chat-widget", label: "Chat & widget", adminOnly: true },
   { href: "/console/users", label: "Users", adminOnly: true },
-  { href: "/console/settings", label: "Settings" },
+  { href: "/console/settings", label: "Settings", adminOnly: true },
 ];
 
 export function ConsoleNav({ isAdmin }: { isAdmin: boolean }) {

@@ -1,18 +1,26 @@
 /**
- * The embeddable widget: `<script src="https://support.example.com/widget.js" data-title="Help"
- * data-color="#2f5bea" async></script>` adds a chat button that opens /chat in an iframe.
+ * The embeddable widget: `<script src="https://support.example.com/widget.js" async></script>` adds
+ * a chat button that opens /chat in an iframe. Its name, colour and side come from Console › Chat &
+ * widget; `data-title`, `data-color` and `data-position` on the tag override them for one site.
  */
-export const dynamic = "force-static";
+import { type ChatSettings, getChatSettings } from "@/server/chat/settings";
+import { getDatabase } from "@/server/db";
 
-const SCRIPT = `(() => {
+export const dynamic = "force-dynamic";
+
+const script = (defaults: Pick<ChatSettings, "botName" | "color" | "position">) => `(() => {
+  const defaults = ${JSON.stringify(defaults).replace(/</g, "\\u003c")};
   const script = document.currentScript;
   if (!script || window.__tunedeskWidget) return;
   window.__tunedeskWidget = true;
   const origin = new URL(script.src).origin;
-  const title = script.dataset.title || "Support";
-  const color = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(script.dataset.color || "") ? script.dataset.color : "#2f5bea";
-  const side = script.dataset.position === "left" ? "left" : "right";
-  const src = origin + "/chat?widget=1&title=" + encodeURIComponent(title) + "&color=" + encodeURIComponent(color);
+  const title = script.dataset.title || defaults.botName;
+  const color = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(script.dataset.color || "") ? script.dataset.color : defaults.color;
+  const position = script.dataset.position || defaults.position;
+  const side = position === "left" ? "left" : "right";
+  const src = origin + "/chat?widget=1" +
+    (script.dataset.title ? "&title=" + encodeURIComponent(title) : "") +
+    (script.dataset.color ? "&color=" + encodeURIComponent(color) : "");
 
   const button = document.createElement("button");
   button.type = "button";
@@ -50,11 +58,13 @@ const SCRIPT = `(() => {
 })();
 `;
 
-export function GET() {
-  return new Response(SCRIPT, {
+export async function GET() {
+  const { botName, color, position } = await getChatSettings((await getDatabase()).db);
+  return new Response(script({ botName, color, position }), {
     headers: {
       "Content-Type": "application/javascript; charset=utf-8",
-      "Cache-Control": "public, max-age=3600",
+      // Short, so a change in the console reaches the company's site within minutes.
+      "Cache-Control": "public, max-age=300",
       // Any site may load it: that is the point of a widget.
       "Access-Control-Allow-Origin": "*",
     },

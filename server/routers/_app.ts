@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/trpc";
 import { apiKeysRouter } from "./apiKeys";
 import { assistantSettingsRouter } from "./assistantSettings";
 import { chatRouter } from "./chat";
+import { chatSettingsRouter } from "./chatSettings";
 import { conversationsRouter } from "./conversations";
 import { knowledgeRouter } from "./knowledge";
 import { modelsRouter } from "./models";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   assistantSettings: assistantSettingsRouter,
   chat: chatRouter,
+  chatSettings: chatSettingsRouter,
   conversations: conversationsRouter,
   reviewQueue: reviewQueueRouter,
   knowledge: knowledgeRouter,

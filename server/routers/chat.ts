@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { feedbackRatings, feedbackReasons } from "@/db/schema";
 import { escalateConversation, getCustomerConversation, rateAnswer } from "@/server/chat/service";
+import { escalationNotice, getChatSettings } from "@/server/chat/settings";
 import { createTRPCRouter, customerProcedure } from "@/server/trpc";
 
 /** What chat customers may do besides sending messages (that streams through /api/chat/messages). */
@@ -32,6 +33,7 @@ export const chatRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       await escalateConversation(ctx.db, ctx.customer.id, input);
-      return { ok: true as const };
+      // Inside opening hours the team will look soon; outside them the customer is told so.
+      return { ok: true as const, notice: escalationNotice(await getChatSettings(ctx.db)) };
     }),
 });

@@ -89,7 +89,7 @@ describe("customer chat in the browser [postgres]", () => {
     );
     const page = await newPage();
     await page.goto(`${app.url}/chat`);
-    await page.getByText("Ask us anything").waitFor();
+    await page.getByText("Ask me anything").waitFor();
     const response = await ask(page, question);
     expect(response.headers()["content-type"]).toContain("application/x-ndjson");
     const lines = (await response.text())
@@ -209,7 +209,7 @@ describe("customer chat in the browser [postgres]", () => {
   it("an off-topic question is declined with the offer of a person", async () => {
     const page = await newPage();
     await page.goto(`${app.url}/chat`);
-    await page.getByText("Ask us anything").waitFor();
+    await page.getByText("Ask me anything").waitFor();
     await ask(page, "Tell me a joke about penguins, please");
     const answer = page.locator('[data-role="assistant"]').last();
     await answer.getByText("I can only help with questions about our products").waitFor();
@@ -265,7 +265,8 @@ describe("customer chat in the browser [postgres]", () => {
     const models = await fetch(`${app.url}/v1/models`, { headers: bearer });
     expect(models.status).toBe(200);
     expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual([
-      "support-e2e",
+      expect.stringMatching(/^support-e2e-[0-9a-f]{6}$/),
+      "tunedesk",
     ]);
     for (const path of ["conversations.list", "reviewQueue.list", "apiKeys.list"]) {
       const res = await fetch(`${app.url}/api/trpc/${path}`, { headers: bearer });

@@ -14,6 +14,8 @@ import { describeEachDatabase } from "../helpers/db";
 const rules: Record<string, Access> = {
   "setup.getStatus": "public",
   "setup.createFirstAdmin": "public",
+  "chatSettings.get": "admin",
+  "chatSettings.update": "admin",
   "users.getMe": "staff",
   "users.changeOwnPassword": "staff",
   "users.resetPassword": "admin",
