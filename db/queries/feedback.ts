@@ -250,3 +250,22 @@ export async function listConfirmedQuestions(db: Db, limit: number): Promise<Con
     resolvedAt: new Date(r.resolved_at),
   }));
 }
+
+/** The conversations whose review items created or changed a pair, most recent first. */
+export async function listPairSourceConversations(
+  db: Db,
+  pairId: string,
+): Promise<{ conversationId: string; outcome: ReviewOutcome | null; resolvedAt: Date | null }[]> {
+  const rows = await db
+    .select({
+      conversationId: reviewItems.conversationId,
+      outcome: reviewItems.outcome,
+      resolvedAt: reviewItems.resolvedAt,
+    })
+    .from(reviewItems)
+    .where(eq(reviewItems.pairId, pairId))
+    .orderBy(desc(reviewItems.resolvedAt))
+    .limit(20);
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.conversationId) && seen.add(r.conversationId));
+}

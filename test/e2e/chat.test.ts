@@ -289,4 +289,51 @@ describe("customer chat in the browser [postgres]", () => {
     await row.getByText("revoked").waitFor();
     expect((await fetch(`${app.url}/v1/models`, { headers: bearer })).status).toBe(401);
   });
+
+  it("an admin sets up the chat in Chat & widget; customers see it, and only allowed sites may frame it", async () => {
+    const page = await newPage();
+    await signIn(page, app.url, admin.email, admin.password);
+    await page.waitForURL(/\/console\//);
+    await page.getByRole("link", { name: "Chat & widget" }).click();
+    await page.waitForURL(/\/console\/chat-widget$/);
+    await expect(page.getByTestId("widget-snippet").textContent()).resolves.toBe(
+      `<script src="${app.url}/widget.js" async></script>`,
+    );
+    const form = page.getByRole("form", { name: "Chat and widget settings" });
+    await form.getByLabel("Bot name").fill("Fernhollow Help");
+    await form.getByLabel(/Greeting/).fill("Hello from Fernhollow!");
+    await expect(page.getByTestId("widget-preview").textContent()).resolves.toContain("Hello from Fernhollow!");
+    await form.getByLabel("Your team has opening hours").check();
+    // Open one minute a day: the customer below asks outside the hours.
+    await form.getByLabel("Opens").fill("00:00");
+    await form.getByLabel("Closes").fill("00:01");
+    for (const day of ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]) await form.getByLabel(day).check();
+    await form.getByLabel(/Outside opening hours/).fill("We are closed now and will reply tomorrow.");
+    await form.getByLabel(/One address per line/).fill("not a site");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByRole("alert").textContent()).resolves.toContain("not a site address");
+    await form.getByLabel(/One address per line/).fill("https://shop.example.com");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByText("Saved.").waitFor();
+
+    const customer = await newPage();
+    await customer.goto(`${app.url}/chat`);
+    await customer.getByRole("heading", { name: "Fernhollow Help" }).waitFor();
+    await customer.getByTestId("greeting").getByText("Hello from Fernhollow!").waitFor();
+    await ask(customer, "Tell me a joke about penguins, please");
+    await customer.locator('[data-role="assistant"]').last().getByTestId("decline-escalate").click();
+    await customer.getByRole("button", { name: "Ask for a human" }).click();
+    const notice = await customer.getByTestId("escalated").textContent();
+    const firstMinute = new Date().getUTCHours() === 0 && new Date().getUTCMinutes() <= 1;
+    if (!firstMinute) expect(notice).toContain("We are closed now and will reply tomorrow.");
+
+    // The settings reach the browser as the page's frame-ancestors within the proxy's 10 s cache.
+    await expect
+      .poll(async () => (await fetch(`${app.url}/chat`)).headers.get("content-security-policy"), {
+        timeout: 15_000,
+      })
+      .toBe("frame-ancestors 'self' https://shop.example.com");
+    const widget = await (await fetch(`${app.url}/widget.js`)).text();
+    expect(widget).toContain('"botName":"Fernhollow Help"');
+  });
 });

@@ -135,7 +135,7 @@ for (const database of ["pglite", "postgres"] as const) {
       await poll(() => page.locator(".kn-form .badge").first().textContent()).toBe("Approved");
 
       await page.goto(`${app.url}/console/knowledge?status=approved&product=Glowbug+Headlamp`);
-      await poll(() => page.getByTestId("match-count").textContent()).toBe("1 pairs");
+      await poll(() => page.getByTestId("match-count").textContent()).toBe("1 pair");
       await page.getByLabel("Export as").selectOption("training");
       const [download] = await Promise.all([
         page.waitForEvent("download"),

@@ -27,6 +27,23 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   return date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
 
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  const date = value instanceof Date ? value : new Date(value);
+  return date.toLocaleDateString("en-GB", { dateStyle: "medium" });
+}
+
+export function formatTime(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  const date = value instanceof Date ? value : new Date(value);
+  return date.toLocaleTimeString("en-GB", { timeStyle: "short" });
+}
+
+/** "1 pair", "2 pairs", "1,200 pairs" (nouns with a regular plural unless one is given). */
+export function formatCountOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? singular : plural}`;
+}
+
 export function formatScore(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "—";
   return value.toFixed(digits);

@@ -4,6 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDateTime } from "@/app/console/_training/format";
 
 type Filter = {
   ratedDown?: boolean;
@@ -22,7 +23,7 @@ function dayStart(value: string, endOfDay = false): Date | undefined {
   return new Date(y, m - 1, endOfDay ? d + 1 : d);
 }
 
-const when = (d: Date) => d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+const when = formatDateTime;
 
 export function ConversationsInbox() {
   const trpc = useTRPC();

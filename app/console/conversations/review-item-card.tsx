@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDateTime } from "@/app/console/_training/format";
 import type { ReviewQueueItem } from "@/server/chat/review";
 
 const kindLabel = {
@@ -32,7 +33,8 @@ export function ReviewItemCard({
 }: {
   item: ReviewQueueItem;
   /** Told what was done; the item then leaves the queue and this card unmounts. */
-  onHandled: (message: string) => void;
+  /** `pairId`: the pair the item became or changed, for a link to it. */
+  onHandled: (message: string, pairId?: string) => void;
   showConversationLink?: boolean;
   /** In the queue, items can be selected for bulk actions. */
   selected?: boolean;
@@ -45,8 +47,8 @@ export function ReviewItemCard({
   const [picking, setPicking] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const handled = (message: string) => {
-    onHandled(message);
+  const handled = (message: string, pairId?: string) => {
+    onHandled(message, pairId);
     setError(null);
     void queryClient.invalidateQueries({ queryKey: trpc.reviewQueue.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
@@ -54,7 +56,7 @@ export function ReviewItemCard({
   const onError = (e: unknown) => setError(errorMessage(e));
   const createDraft = useMutation(
     trpc.reviewQueue.createDraftPair.mutationOptions({
-      onSuccess: () => handled("Draft pair created in Knowledge."),
+      onSuccess: ({ pairId }) => handled("Draft pair created.", pairId),
       onError,
     }),
   );
@@ -81,7 +83,7 @@ export function ReviewItemCard({
         )}
         <span className={`badge ${item.kind === "escalation" ? "off" : ""}`}>{kindLabel[item.kind]}</span>
         {item.reason && <span className="badge">{reasonLabel[item.reason] ?? item.reason}</span>}
-        <span className="muted">{item.createdAt.toLocaleString()}</span>
+        <span className="muted">{formatDateTime(item.createdAt)}</span>
         {showConversationLink && (
           <Link href={`/console/conversations/${item.conversationId}`}>View conversation</Link>
         )}
@@ -160,7 +162,9 @@ export function ReviewItemCard({
           question={question}
           answer={answer}
           correction={item.correction}
-          onApplied={(mode) => handled(mode === "variant" ? "Added as a variant." : "Answer replaced.")}
+          onApplied={(mode, pairId) =>
+            handled(mode === "variant" ? "Added as a variant." : "Answer replaced.", pairId)
+          }
         />
       )}
     </article>
@@ -178,14 +182,14 @@ function PairPicker({
   question: string;
   answer: string;
   correction: string | null;
-  onApplied: (mode: "variant" | "answer") => void;
+  onApplied: (mode: "variant" | "answer", pairId: string) => void;
 }) {
   const trpc = useTRPC();
   const [pairId, setPairId] = useState<string>("");
   const [error, setError] = useState<string | null>(null);
   const apply = useMutation(
     trpc.reviewQueue.applyToPair.mutationOptions({
-      onSuccess: (_, vars) => onApplied(vars.mode),
+      onSuccess: (_, vars) => onApplied(vars.mode, vars.pairId),
       onError: (e) => setError(errorMessage(e)),
     }),
   );

@@ -10,7 +10,7 @@ import type { EvaluationReport } from "@/server/training/evaluation";
 const candidateF1 = (evaluation: unknown) =>
   (evaluation as EvaluationReport | null)?.models.find((m) => m.label === "candidate")?.scores.tokenF1;
 
-export function ModelList() {
+export function ModelList({ isAdmin }: { isAdmin: boolean }) {
   const trpc = useTRPC();
   const models = useQuery(trpc.models.list.queryOptions());
   if (models.isPending) return <p className="muted">Loading…</p>;
@@ -18,7 +18,14 @@ export function ModelList() {
   if (models.data.length === 0) {
     return (
       <p className="muted">
-        No trained models yet. <Link href="/console/training">Start a training run</Link>.
+        No trained models yet.{" "}
+        {isAdmin ? (
+          <>
+            <Link href="/console/training">Start a training run</Link>.
+          </>
+        ) : (
+          "An admin starts training runs; models appear here when one finishes."
+        )}
       </p>
     );
   }

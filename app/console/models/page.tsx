@@ -17,7 +17,7 @@ export default async function ModelsPage() {
         Every trained model with where it came from. One is in production and answers customers; candidates
         wait for promotion; retired models can be rolled back to.
       </p>
-      <ModelList />
+      <ModelList isAdmin={session?.user.role === "admin"} />
     </section>
   );
 }

@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDate, formatDateTime } from "@/app/console/_training/format";
+import { CopyButton } from "../_components/copy-button";
 
 /** Admins create and revoke keys for the OpenAI-compatible API; a key is shown once. */
 export function ApiKeysSection() {
@@ -59,9 +61,12 @@ export function ApiKeysSection() {
           <p>
             Key <strong>{created.name}</strong> created. Copy it now: it will not be shown again.
           </p>
-          <code className="api-key-value" data-testid="new-api-key">
-            {created.key}
-          </code>
+          <div className="row">
+            <code className="api-key-value" data-testid="new-api-key">
+              {created.key}
+            </code>
+            <CopyButton text={created.key} />
+          </div>
         </div>
       )}
       {revoke.error && (
@@ -91,9 +96,9 @@ export function ApiKeysSection() {
                     <code>{k.prefix}…</code>
                   </td>
                   <td>
-                    {k.createdAt.toLocaleDateString()} {k.createdByName ? `by ${k.createdByName}` : ""}
+                    {formatDate(k.createdAt)} {k.createdByName ? `by ${k.createdByName}` : ""}
                   </td>
-                  <td>{k.lastUsedAt ? k.lastUsedAt.toLocaleString() : "never"}</td>
+                  <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</td>
                   <td>
                     {k.revokedAt ? (
                       <span className="badge off">revoked</span>

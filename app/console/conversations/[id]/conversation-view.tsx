@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDateTime, formatTime } from "@/app/console/_training/format";
 import { ReviewItemCard } from "../review-item-card";
 
 const reasonLabel: Record<string, string> = {
@@ -19,7 +20,7 @@ export function ConversationView({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.conversations.get.queryOptions({ id }));
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ message: string; pairId?: string } | null>(null);
   const setStatus = useMutation(
     trpc.conversations.setStatus.mutationOptions({
       onSuccess: () => {
@@ -55,7 +56,7 @@ export function ConversationView({ id }: { id: string }) {
         </button>
       </div>
       <p className="muted">
-        Started {conversation.createdAt.toLocaleString()} via {conversation.channel}
+        Started {formatDateTime(conversation.createdAt)} via {conversation.channel}
         {conversation.contact ? ` · contact: ${conversation.contact}` : ""}
       </p>
       {setStatus.error && (
@@ -70,7 +71,7 @@ export function ConversationView({ id }: { id: string }) {
             <li key={m.id} className={`transcript-${m.role}`} data-testid="transcript-message">
               <div className="muted transcript-who">
                 {m.role === "user" ? "Customer" : m.role === "staff" ? "Support team" : "Bot"} ·{" "}
-                {m.createdAt.toLocaleTimeString()}
+                {formatTime(m.createdAt)}
                 {m.state !== "complete" && ` · ${m.state}`}
               </div>
               <div className="transcript-text">
@@ -90,13 +91,23 @@ export function ConversationView({ id }: { id: string }) {
       </ol>
       {notice && (
         <p className="notice" role="status">
-          {notice} <Link href="/console/knowledge">Open Knowledge</Link>
+          {notice.message}{" "}
+          {notice.pairId ? (
+            <Link href={`/console/knowledge/${notice.pairId}`}>Open the pair</Link>
+          ) : (
+            <Link href="/console/knowledge">Open Knowledge</Link>
+          )}
         </p>
       )}
       <ReplyForm conversationId={id} />
       {openItems.length > 0 && <h2>To review</h2>}
       {openItems.map((item) => (
-        <ReviewItemCard key={item.id} item={item} onHandled={setNotice} showConversationLink={false} />
+        <ReviewItemCard
+          key={item.id}
+          item={item}
+          onHandled={(message, pairId) => setNotice({ message, pairId })}
+          showConversationLink={false}
+        />
       ))}
     </div>
   );

@@ -23,7 +23,7 @@ export function ReviewQueue() {
   const [term, setTerm] = useState("");
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ message: string; pairId?: string } | null>(null);
   const queue = useQuery(
     trpc.reviewQueue.list.queryOptions({
       kinds: kind === "all" ? undefined : [kind],
@@ -46,8 +46,8 @@ export function ReviewQueue() {
       else next.delete(id);
       return next;
     });
-  const handled = (message: string) => {
-    setNotice(message);
+  const handled = (message: string, pairId?: string) => {
+    setNotice({ message, pairId });
     setSelected(new Set());
   };
 
@@ -89,7 +89,12 @@ export function ReviewQueue() {
       </form>
       {notice && (
         <p className="notice" role="status">
-          {notice} <Link href="/console/knowledge">Open Knowledge</Link>
+          {notice.message}{" "}
+          {notice.pairId ? (
+            <Link href={`/console/knowledge/${notice.pairId}`}>Open the pair</Link>
+          ) : (
+            <Link href="/console/knowledge">Open Knowledge</Link>
+          )}
         </p>
       )}
       {queue.error && (

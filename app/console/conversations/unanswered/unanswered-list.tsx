@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDateTime } from "@/app/console/_training/format";
 
 export function UnansweredList() {
   const trpc = useTRPC();
@@ -42,7 +43,7 @@ export function UnansweredList() {
               <td>
                 {g.declined} / {g.clarified}
               </td>
-              <td title={g.lastAskedAt.toISOString()}>{g.lastAskedAt.toLocaleString()}</td>
+              <td title={g.lastAskedAt.toISOString()}>{formatDateTime(g.lastAskedAt)}</td>
               <td>
                 {drafts[g.signature] ? (
                   <Link href={`/console/knowledge/${drafts[g.signature]}`}>Open the draft</Link>

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
+import { formatCountOf } from "@/app/console/_training/format";
 import type { ImportResult, ImportSample } from "@/server/knowledge/import";
 
 type Phase = { kind: "idle" } | { kind: "working"; what: string } | { kind: "error"; message: string };
@@ -143,7 +144,7 @@ export function ImportPanel() {
         <div className="panel stack" data-testid="import-preview">
           <h2>Preview of {file?.name}</h2>
           <p>
-            {preview.lines.toLocaleString("en-US")} lines, {preview.records.toLocaleString("en-US")} pairs
+            {formatCountOf(preview.lines, "line")}, {formatCountOf(preview.records, "pair")}
             read ({preview.format}).
           </p>
           <ul className="kn-counts">

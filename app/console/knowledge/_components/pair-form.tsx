@@ -1,10 +1,12 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { distance } from "fastest-levenshtein";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatDateTime } from "@/app/console/_training/format";
 import type { ContextMessage, KnowledgeSource, KnowledgeStatus } from "@/db/schema";
 import { type ConflictList, ConflictNotice } from "./conflict-notice";
 import { statusLabels } from "./filters";
@@ -24,6 +26,8 @@ type EditablePair = {
   version: number;
   updatedAt: Date;
   updatedByName: string | null;
+  /** Customer conversations whose review created or changed this pair. */
+  conversations?: { conversationId: string; resolvedAt: Date | null }[];
 };
 
 const splitTags = (text: string) =>
@@ -40,6 +44,7 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
   const [answer, setAnswer] = useState(pair?.answer ?? "");
   const [variants, setVariants] = useState(pair?.variants ?? []);
   const [product, setProduct] = useState(pair?.product ?? "");
+  const knownProducts = useQuery(trpc.knowledge.getStats.queryOptions()).data?.products.map((p) => p.product);
   const [tags, setTags] = useState((pair?.tags ?? []).join(", "));
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -131,9 +136,22 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
         <p className="row kn-small">
           <span className={`badge kn-status-${pair.status}`}>{statusLabels[pair.status]}</span>
           <span className="muted">
-            Version {pair.version} · {pair.source} · changed {pair.updatedAt.toLocaleString()}
+            Version {pair.version} · {pair.source} · changed {formatDateTime(pair.updatedAt)}
             {pair.updatedByName ? ` by ${pair.updatedByName}` : ""}
           </span>
+          {pair.conversations?.length ? (
+            <span className="muted" data-testid="pair-conversations">
+              From customer {pair.conversations.length === 1 ? "conversation" : "conversations"}:{" "}
+              {pair.conversations.map((c, i) => (
+                <span key={c.conversationId}>
+                  {i > 0 && ", "}
+                  <Link href={`/console/conversations/${c.conversationId}`}>
+                    {formatDateTime(c.resolvedAt)}
+                  </Link>
+                </span>
+              ))}
+            </span>
+          ) : null}
         </p>
       )}
       {pair && pair.context.length > 0 && (
@@ -174,7 +192,14 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
             value={product}
             onChange={(e) => setProduct(e.target.value)}
             placeholder="e.g. Driftlight Lantern"
+            list="known-products"
           />
+          <datalist id="known-products">
+            {knownProducts?.map((p) => (
+              <option key={p} value={p} />
+            ))}
+          </datalist>
+          <ProductHint product={product} known={knownProducts} onPick={setProduct} />
         </label>
         <label>
           Tags (comma-separated)
@@ -244,5 +269,36 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
         />
       )}
     </form>
+  );
+}
+
+/** A product no other pair names is most often a typo: say so, and offer the one it resembles. */
+function ProductHint({
+  product,
+  known,
+  onPick,
+}: {
+  product: string;
+  known: string[] | undefined;
+  onPick: (product: string) => void;
+}) {
+  const name = product.trim();
+  if (!name || !known || known.includes(name)) return null;
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const similar = known.find((k) => squash(k) === squash(name) || distance(squash(k), squash(name)) <= 2);
+  return (
+    <span className="muted kn-small" data-testid="product-hint">
+      {similar ? (
+        <>
+          Did you mean{" "}
+          <button type="button" className="link" onClick={() => onPick(similar)}>
+            {similar}
+          </button>
+          ?
+        </>
+      ) : (
+        "A new product: no other pair names it."
+      )}
+    </span>
   );
 }

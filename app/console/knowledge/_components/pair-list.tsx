@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { formatCountOf, formatDateTime } from "@/app/console/_training/format";
 import { BulkBar } from "./bulk-bar";
 import { ExportMenu } from "./export-menu";
 import { filterOf, healthLabels, type ListState, listStateToQuery, statusLabels } from "./filters";
@@ -179,7 +180,7 @@ export function PairList({ initial }: { initial: ListState }) {
 
       <div className="row kn-toolbar">
         <span className="muted" aria-live="polite" data-testid="match-count">
-          {count.data === undefined ? "Counting…" : `${count.data.toLocaleString("en-US")} pairs`}
+          {count.data === undefined ? "Counting…" : formatCountOf(count.data, "pair")}
         </span>
         <ExportMenu state={effective} />
       </div>
@@ -244,7 +245,7 @@ export function PairList({ initial }: { initial: ListState }) {
                   {item.source !== "manual" && <div className="muted kn-small">{item.source}</div>}
                 </td>
                 <td className="kn-small">
-                  <time dateTime={item.updatedAt.toISOString()}>{item.updatedAt.toLocaleString()}</time>
+                  <time dateTime={item.updatedAt.toISOString()}>{formatDateTime(item.updatedAt)}</time>
                   {item.updatedByName && <div className="muted">{item.updatedByName}</div>}
                 </td>
               </tr>

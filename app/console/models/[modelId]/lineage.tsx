@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatCompact, formatDuration } from "@/app/console/_training/format";
+import { formatCompact, formatCountOf, formatDuration } from "@/app/console/_training/format";
 import { KeyValues } from "@/app/console/_training/key-values";
 import type { BaseModel, Model, TrainingRun } from "@/db/schema";
 
@@ -35,7 +35,7 @@ export function Lineage({ model, run }: { model: Model; run: RunDetails | undefi
         {run?.snapshot ? (
           <p>
             <code title={run.snapshot.sha256}>{run.snapshot.sha256.slice(0, 12)}</code> ·{" "}
-            {run.snapshot.pairCount} pairs ({run.snapshot.trainPairCount} train,{" "}
+            {formatCountOf(run.snapshot.pairCount, "pair")} ({run.snapshot.trainPairCount} train,{" "}
             {run.snapshot.heldOutPairCount} held out)
           </p>
         ) : (

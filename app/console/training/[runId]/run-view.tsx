@@ -5,6 +5,7 @@ import Link from "next/link";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import { EvaluationSection } from "@/app/console/_training/evaluation-table";
 import {
+  formatCountOf,
   formatDateTime,
   formatDuration,
   isActiveRun,
@@ -47,8 +48,8 @@ export function RunView({ runId, isAdmin }: { runId: string; isAdmin: boolean })
       </header>
       <p className="muted">
         Started {formatDateTime(run.startedAt ?? run.createdAt)} · {formatDuration(runDurationSeconds(run))} ·
-        snapshot of {snapshot?.pairCount ?? "?"} pairs ({snapshot?.trainPairCount ?? "?"} train,{" "}
-        {snapshot?.heldOutPairCount ?? "?"} held out)
+        snapshot of {snapshot ? formatCountOf(snapshot.pairCount, "pair") : "? pairs"} (
+        {snapshot?.trainPairCount ?? "?"} train, {snapshot?.heldOutPairCount ?? "?"} held out)
       </p>
       {run.error && (
         <div role="alert" className="run-error">
