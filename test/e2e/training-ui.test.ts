@@ -132,7 +132,7 @@ describe("training and models console in the browser", () => {
       .toBe("running");
     await expect
       .poll(() => view.getByTestId("run-phase").textContent(), { timeout: 30_000 })
-      .not.toBe("waiting for a worker");
+      .not.toBe("Waiting for a worker");
   });
 
   it("staff see the runs but not the Train form; the admin cancels the run and the page says so", async () => {

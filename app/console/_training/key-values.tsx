@@ -1,24 +1,31 @@
-import { formatValue } from "./format";
+import { describeEntries, METRICS, SETTINGS } from "./labels";
 
-/** A definition list of name → value pairs (settings, metrics), wrapping into columns on wide screens. */
-export function KeyValues({ entries, label }: { entries: [string, unknown][]; label: string }) {
+/**
+ * A definition list of name → value pairs (settings, metrics) in people's words and units, wrapping
+ * into columns on wide screens.
+ */
+export function KeyValues({
+  entries,
+  label,
+  kind = "metrics",
+}: {
+  entries: [string, unknown][];
+  label: string;
+  kind?: "metrics" | "settings";
+}) {
   if (entries.length === 0) return <p className="muted">None recorded.</p>;
+  const described = describeEntries(entries, kind === "settings" ? SETTINGS : METRICS);
   return (
     <dl className="key-values" aria-label={label}>
-      {entries.map(([key, value]) => (
+      {described.map(({ key, label, value, note }) => (
         <div key={key}>
-          <dt>{humanize(key)}</dt>
-          <dd>{formatValue(value)}</dd>
+          <dt title={key}>{label}</dt>
+          <dd>
+            {value}
+            {note && <span className="muted kn-small"> {note}</span>}
+          </dd>
         </div>
       ))}
     </dl>
   );
-}
-
-/** learningRate / val_loss → "learning rate" / "val loss". */
-export function humanize(key: string): string {
-  return key
-    .replace(/_/g, " ")
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase();
 }

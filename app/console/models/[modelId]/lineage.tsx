@@ -1,7 +1,9 @@
 import Link from "next/link";
-import { formatCompact, formatCountOf, formatDuration } from "@/app/console/_training/format";
+import { formatCompact, formatCount, formatCountOf, formatDuration } from "@/app/console/_training/format";
 import { KeyValues } from "@/app/console/_training/key-values";
+import { phaseLabel, settingsForMethod } from "@/app/console/_training/labels";
 import type { BaseModel, Model, TrainingRun } from "@/db/schema";
+import type { RetrieverReport } from "@/server/training/retriever-tuning";
 
 type RunDetails = {
   run: TrainingRun;
@@ -11,12 +13,18 @@ type RunDetails = {
     | undefined;
 };
 
+const retrieverOrigin: Record<RetrieverReport["base"], string> = {
+  general: "Tuned from the general retriever base",
+  previous: "Tuned on from the previous production model's retriever",
+  none: "Tuned from scratch (no general base was built)",
+};
+
 /** Where a model came from: base, frozen data, settings, and what training measured. */
 export function Lineage({ model, run }: { model: Model; run: RunDetails | undefined }) {
-  const { phaseSeconds, ...metrics } = model.metrics as { phaseSeconds?: Record<string, number> } & Record<
-    string,
-    unknown
-  >;
+  const { phaseSeconds, retriever, ...metrics } = model.metrics as {
+    phaseSeconds?: Record<string, number>;
+    retriever?: RetrieverReport;
+  } & Record<string, unknown>;
   return (
     <div className="lineage">
       <div className="panel stack">
@@ -49,18 +57,35 @@ export function Lineage({ model, run }: { model: Model; run: RunDetails | undefi
       </div>
       <div className="panel stack">
         <h3>Settings</h3>
-        {run ? <KeyValues label="Training settings" entries={Object.entries(run.run.settings)} /> : <p>—</p>}
+        {run ? (
+          <KeyValues
+            kind="settings"
+            label="Training settings"
+            entries={settingsForMethod(run.run.settings)}
+          />
+        ) : (
+          <p>—</p>
+        )}
       </div>
       <div className="panel stack">
         <h3>Training metrics</h3>
         <KeyValues label="Training metrics" entries={Object.entries(metrics)} />
+        {retriever && (
+          <>
+            <h3>Retriever</h3>
+            <p data-testid="retriever-summary">
+              {retrieverOrigin[retriever.base]}, {formatCount(retriever.steps)} steps in{" "}
+              {formatDuration(retriever.seconds)}.
+            </p>
+          </>
+        )}
         {phaseSeconds && (
           <>
             <h3>Time per phase</h3>
             <dl className="key-values" aria-label="Time per phase">
               {Object.entries(phaseSeconds).map(([phase, s]) => (
                 <div key={phase}>
-                  <dt>{phase}</dt>
+                  <dt>{phaseLabel(phase)}</dt>
                   <dd>{formatDuration(s)}</dd>
                 </div>
               ))}

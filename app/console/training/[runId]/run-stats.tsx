@@ -1,5 +1,15 @@
 import { formatCompact, formatCount, formatDuration, formatPercent } from "@/app/console/_training/format";
+import { phaseLabel } from "@/app/console/_training/labels";
 import type { TrainingProgress } from "@/db/schema/training";
+
+/** How a run that is no longer active ended, in words. */
+function endedPhase(status: string, phase: string | undefined): string {
+  if (status === "succeeded") return "Finished";
+  const during = phase ? ` while ${phaseLabel(phase).toLowerCase()}` : "";
+  if (status === "cancelled") return `Cancelled${during}`;
+  if (status === "failed") return `Failed${during}`;
+  return phase ? phaseLabel(phase) : "—";
+}
 
 /** The trainer's torch device in words: cuda / cuda:0 / mps are GPUs. */
 function hardware(device: string): string {
@@ -9,7 +19,15 @@ function hardware(device: string): string {
 }
 
 /** The live numbers of a run: where it is, how fast it goes, on what hardware. */
-export function RunStats({ progress, active }: { progress: TrainingProgress; active: boolean }) {
+export function RunStats({
+  progress,
+  active,
+  status,
+}: {
+  progress: TrainingProgress;
+  active: boolean;
+  status: string;
+}) {
   const { step, totalSteps } = progress;
   return (
     <div className="panel stack">
@@ -24,10 +42,10 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
           <dt>Phase</dt>
           <dd data-testid="run-phase">
             {active
-              ? (progress.phase ?? "waiting for a worker")
-              : progress.phase
-                ? `ended in ${progress.phase}`
-                : "—"}
+              ? progress.phase
+                ? phaseLabel(progress.phase)
+                : "Waiting for a worker"
+              : endedPhase(status, progress.phase)}
           </dd>
         </div>
         <div>
@@ -39,8 +57,8 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
           </dd>
         </div>
         <div>
-          <dt>Tokens/s</dt>
-          <dd>{formatCount(progress.tokensPerSecond)}</dd>
+          <dt>Training speed</dt>
+          <dd>{progress.tokensPerSecond ? `${formatCount(progress.tokensPerSecond)} tokens/s` : "—"}</dd>
         </div>
         <div>
           <dt>ETA</dt>
@@ -64,14 +82,14 @@ export function RunStats({ progress, active }: { progress: TrainingProgress; act
           </dd>
         </div>
         <div>
-          <dt>Padding</dt>
+          <dt>Padding in batches</dt>
           <dd>{formatPercent(progress.paddingRatio)}</dd>
         </div>
       </dl>
       {progress.phaseSeconds && (
         <p className="muted phase-times">
           {Object.entries(progress.phaseSeconds)
-            .map(([phase, s]) => `${phase} ${formatDuration(s)}`)
+            .map(([phase, s]) => `${phaseLabel(phase)} ${formatDuration(s)}`)
             .join(" · ")}
         </p>
       )}

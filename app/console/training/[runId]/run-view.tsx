@@ -12,6 +12,7 @@ import {
   runDurationSeconds,
 } from "@/app/console/_training/format";
 import { KeyValues } from "@/app/console/_training/key-values";
+import { settingsForMethod } from "@/app/console/_training/labels";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 import type { EvaluationReport } from "@/server/training/evaluation";
 import { CancelRunButton } from "./cancel-run-button";
@@ -63,7 +64,7 @@ export function RunView({ runId, isAdmin }: { runId: string; isAdmin: boolean })
           answers and promote it.
         </p>
       )}
-      <RunStats progress={run.progress} active={active} />
+      <RunStats progress={run.progress} active={active} status={run.status} />
       <h2>Loss</h2>
       <LossChart points={metrics.points} />
       {metrics.error ? <p className="error">{errorMessage(metrics.error)}</p> : null}
@@ -81,7 +82,7 @@ export function RunView({ runId, isAdmin }: { runId: string; isAdmin: boolean })
       <RunLog lines={run.logTail} />
       <details>
         <summary>Settings</summary>
-        <KeyValues label="Run settings" entries={Object.entries(run.settings)} />
+        <KeyValues kind="settings" label="Run settings" entries={settingsForMethod(run.settings)} />
       </details>
     </div>
   );
