@@ -26,6 +26,14 @@ const envSchema = z.object({
     .min(1)
     .max(256)
     .default(2),
+  TUNEDESK_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "TUNEDESK_SMTP_URL must look like smtp://user:password@host:587 (or smtps://)")
+    .optional(),
+  TUNEDESK_MAIL_FROM: z.string().min(3).default("Tunedesk <no-reply@localhost>"),
+  TUNEDESK_PUBLIC_URL: z
+    .url({ error: "TUNEDESK_PUBLIC_URL must be the site's address, like https://support.example.com" })
+    .optional(),
   TUNEDESK_SERVE_PRECISION: z
     .enum(["fp32", "int8"], { error: "TUNEDESK_SERVE_PRECISION must be fp32 or int8" })
     .default("fp32"),

@@ -12,6 +12,7 @@ import {
 } from "react";
 import superjson from "superjson";
 import { errorMessage } from "@/app/_lib/trpc";
+import type { CustomerConversationSummary } from "@/db/queries/conversations";
 import type { AppRouter } from "@/server/routers/_app";
 import {
   CONVERSATION_KEY,
@@ -23,6 +24,7 @@ import {
   stored,
   TOKEN_KEY,
 } from "./chat-stream";
+import { ConversationList } from "./conversation-list";
 import { EscalateForm } from "./escalate-form";
 import { type ChatLine, MessageFeedback } from "./message-feedback";
 
@@ -33,16 +35,31 @@ export type ChatCustomization = {
   greeting: string;
   /** What the customer reads once they asked for a person (depends on opening hours). */
   escalationNotice: string;
+  /** Whether the company sends mail: the hand-over form then offers an email notification. */
+  mailConfigured: boolean;
+  /** A conversation to open first (the link in a reply's email). */
+  initialConversationId: string | null;
   channel: "chat" | "widget";
 };
 
 const STAFF_REPLY_POLL_MS = 5_000;
+const HISTORY_POLL_MS = 20_000;
 
 let nextLocalId = 0;
 const localId = () => `local-${++nextLocalId}`;
 
-export function ChatApp({ title, color, greeting, escalationNotice, channel }: ChatCustomization) {
+export function ChatApp({
+  title,
+  color,
+  greeting,
+  escalationNotice,
+  mailConfigured,
+  initialConversationId,
+  channel,
+}: ChatCustomization) {
   const [notice, setNotice] = useState(escalationNotice);
+  const [history, setHistory] = useState<CustomerConversationSummary[]>([]);
+  const [showHistory, setShowHistory] = useState(false);
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [conversationId, setConversationId] = useState<string | null>(null);
@@ -69,39 +86,81 @@ export function ChatApp({ title, color, greeting, escalationNotice, channel }: C
     [],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the page opens
   useEffect(() => {
-    openSession(stored(CONVERSATION_KEY))
+    openSession(initialConversationId ?? stored(CONVERSATION_KEY))
       .then((info) => {
         tokenRef.current = info.customerToken;
         store(TOKEN_KEY, info.customerToken);
         setSession(info);
-        if (info.conversation) {
-          setConversationId(info.conversation.id);
-          setEscalated(info.conversation.escalated);
-          setLines(info.conversation.messages.map((m) => ({ ...m, key: m.id, streaming: false })));
-        }
+        if (info.conversation) show(info.conversation);
       })
       .catch((err: unknown) => setLoadError(errorMessage(err)));
   }, []);
 
-  // After "talk to a human", look for the team's replies now and then.
+  /** Puts a conversation on screen and marks its team replies read. */
+  function show(conversation: NonNullable<SessionInfo["conversation"]>) {
+    setConversationId(conversation.id);
+    store(CONVERSATION_KEY, conversation.id);
+    setEscalated(conversation.escalated);
+    setShowEscalate(false);
+    setSendError(null);
+    setLines(conversation.messages.map((m) => ({ ...m, key: m.id, streaming: false })));
+    void trpc.chat.markConversationSeen
+      .mutate({ conversationId: conversation.id })
+      .then(refreshHistory)
+      .catch(() => {});
+  }
+
+  function refreshHistory() {
+    if (!tokenRef.current) return;
+    trpc.chat.listConversations
+      .query()
+      .then(setHistory)
+      .catch(() => {});
+  }
+
+  async function openConversation(id: string) {
+    setShowHistory(false);
+    if (generating) return;
+    try {
+      const conversation = await trpc.chat.getConversation.query({ conversationId: id });
+      if (conversation) show(conversation);
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  }
+
+  // Team replies can come to any conversation: the list says where, now and then.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshHistory reads the token ref
   useEffect(() => {
-    if (!escalated || !conversationId || generating) return;
-    const timer = window.setInterval(() => {
-      trpc.chat.getConversation
-        .query({ conversationId })
-        .then((current) => {
-          const replies = current?.messages.filter((m) => m.role === "staff") ?? [];
-          setLines((all) => {
-            const known = new Set(all.map((l) => l.id));
-            const fresh = replies.filter((m) => !known.has(m.id));
-            return fresh.length
-              ? [...all, ...fresh.map((m) => ({ ...m, key: m.id, streaming: false }))]
-              : all;
-          });
-        })
-        .catch(() => {});
-    }, STAFF_REPLY_POLL_MS);
+    if (!session) return;
+    refreshHistory();
+    const timer = window.setInterval(refreshHistory, HISTORY_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [session]);
+
+  // The team may reply in the open conversation (after "talk to a human", or from the inbox).
+  useEffect(() => {
+    if (!conversationId || generating) return;
+    const timer = window.setInterval(
+      () => {
+        trpc.chat.getConversation
+          .query({ conversationId })
+          .then((current) => {
+            const replies = current?.messages.filter((m) => m.role === "staff") ?? [];
+            setLines((all) => {
+              const known = new Set(all.map((l) => l.id));
+              const fresh = replies.filter((m) => !known.has(m.id));
+              if (!fresh.length) return all;
+              void trpc.chat.markConversationSeen.mutate({ conversationId }).catch(() => {});
+              return [...all, ...fresh.map((m) => ({ ...m, key: m.id, streaming: false }))];
+            });
+          })
+          .catch(() => {});
+      },
+      escalated ? STAFF_REPLY_POLL_MS : STAFF_REPLY_POLL_MS * 3,
+    );
     return () => window.clearInterval(timer);
   }, [escalated, conversationId, generating, trpc]);
 
@@ -192,6 +251,7 @@ export function ChatApp({ title, color, greeting, escalationNotice, channel }: C
       }
     } finally {
       setGenerating(null);
+      refreshHistory();
     }
   }
 
@@ -210,8 +270,10 @@ export function ChatApp({ title, color, greeting, escalationNotice, channel }: C
     setEscalated(false);
     setShowEscalate(false);
     setSendError(null);
+    setNotice(escalationNotice);
   }
 
+  const unread = history.reduce((n, c) => n + c.unread, 0);
   const style = color ? ({ "--chat-accent": color } as CSSProperties) : undefined;
   const limit = session?.limits.maxMessageChars ?? 2000;
 
@@ -232,8 +294,34 @@ export function ChatApp({ title, color, greeting, escalationNotice, channel }: C
           <button type="button" className="secondary" onClick={newConversation} disabled={lines.length === 0}>
             New conversation
           </button>
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={showHistory}
+            onClick={() => {
+              setShowHistory((v) => !v);
+              refreshHistory();
+            }}
+            disabled={history.length === 0}
+          >
+            Your conversations
+            {unread > 0 && (
+              <span className="badge" data-testid="chat-unread-total">
+                {" "}
+                {unread} new
+              </span>
+            )}
+          </button>
         </div>
       </header>
+      {showHistory && (
+        <ConversationList
+          conversations={history}
+          currentId={conversationId}
+          onOpen={openConversation}
+          onClose={() => setShowHistory(false)}
+        />
+      )}
       <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label="Conversation">
         {loadError && (
           <p role="alert" className="error">
@@ -298,6 +386,7 @@ export function ChatApp({ title, color, greeting, escalationNotice, channel }: C
       {showEscalate && conversationId && !escalated && (
         <EscalateForm
           trpc={trpc}
+          mailConfigured={mailConfigured}
           conversationId={conversationId}
           onDone={(text) => {
             setNotice(text);

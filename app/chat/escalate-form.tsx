@@ -9,10 +9,12 @@ import type { AppRouter } from "@/server/routers/_app";
 export function EscalateForm({
   trpc,
   conversationId,
+  mailConfigured,
   onDone,
   onCancel,
 }: {
   trpc: TRPCClient<AppRouter>;
+  mailConfigured: boolean;
   conversationId: string;
   onDone: (notice: string) => void;
   onCancel: () => void;
@@ -38,7 +40,9 @@ export function EscalateForm({
   return (
     <form className="chat-escalate stack" onSubmit={submit} aria-label="Talk to a human">
       <label>
-        How can we reach you? (email or phone, optional)
+        {mailConfigured
+          ? "Your email, so we can tell you when we reply (optional)"
+          : "How can we reach you? (email or phone, optional)"}
         <input
           value={contact}
           maxLength={200}

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { escalationNotice, getChatSettings } from "@/server/chat/settings";
 import { getDatabase } from "@/server/db";
+import { mailConfigured } from "@/server/mail";
 import { ChatApp } from "./chat-app";
 
 export const metadata: Metadata = { title: "Support chat" };
 export const dynamic = "force-dynamic";
 
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -32,6 +34,10 @@ export default async function ChatPage({
         color={color && COLOR.test(color) ? color : settings.color}
         greeting={settings.greeting}
         escalationNotice={escalationNotice(settings)}
+        mailConfigured={mailConfigured()}
+        initialConversationId={
+          UUID.test(first(params.conversation) ?? "") ? first(params.conversation)! : null
+        }
         channel={first(params.widget) === "1" ? "widget" : "chat"}
       />
     </main>

@@ -272,3 +272,56 @@ export async function failInterruptedAnswers(db: Db, startedBefore: Date): Promi
     .returning({ id: messages.id });
   return rows.length;
 }
+
+export type CustomerConversationSummary = {
+  id: string;
+  createdAt: Date;
+  lastMessageAt: Date;
+  /** The customer's first message: what the conversation is about. */
+  title: string | null;
+  escalated: boolean;
+  /** Team replies the customer has not seen yet. */
+  unread: number;
+};
+
+/** A customer's own conversations, latest first, with their unread team replies. */
+export async function listCustomerConversations(
+  db: Db,
+  customerId: string,
+  limit = 50,
+): Promise<CustomerConversationSummary[]> {
+  // Columns named in full: inside the subqueries a bare "id" would be the message's.
+  const title = sql<string | null>`(select m.content from ${messages} m
+    where m.conversation_id = "conversations"."id" and m.role = 'user'
+    order by m.created_at limit 1)`;
+  const unread = sql<number>`(select count(*)::int from ${messages} m
+    where m.conversation_id = "conversations"."id" and m.role = 'staff'
+    and ("conversations"."customer_seen_at" is null or m.created_at > "conversations"."customer_seen_at"))`;
+  const rows = await db
+    .select({
+      id: conversations.id,
+      createdAt: conversations.createdAt,
+      lastMessageAt: conversations.lastMessageAt,
+      title,
+      escalatedAt: conversations.escalatedAt,
+      status: conversations.status,
+      unread,
+    })
+    .from(conversations)
+    .where(eq(conversations.customerId, customerId))
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(limit);
+  return rows.map(({ escalatedAt, status, ...r }) => ({
+    ...r,
+    escalated: escalatedAt !== null && status === "open",
+    unread: Number(r.unread),
+  }));
+}
+
+/** The customer has the conversation open: its team replies so far are read. */
+export async function markCustomerSeen(db: Db, conversationId: string, customerId: string): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ customerSeenAt: sql`now()` })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.customerId, customerId)));
+}

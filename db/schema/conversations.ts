@@ -38,6 +38,8 @@ export const conversations = pgTable(
     resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", ms).notNull().defaultNow(),
     lastMessageAt: timestamp("last_message_at", ms).notNull().defaultNow(),
+    /** When the customer last had this conversation open: staff replies after it are unread. */
+    customerSeenAt: timestamp("customer_seen_at", ms),
   },
   (t) => [
     index("conversations_customer_idx").on(t.customerId, t.lastMessageAt),

@@ -24,6 +24,7 @@ import type { ConversationStatus, ReviewItemKind, ReviewOutcome } from "@/db/sch
 import { customerRetriever } from "@/server/serving/retriever";
 import { tokenF1 } from "@/server/training/answer-metrics";
 import { UserFacingError } from "@/server/users/errors";
+import { replyNoticeFor } from "./notify";
 
 export type ReviewQueueItem = {
   id: string;
@@ -266,6 +267,8 @@ export async function getConversationForStaff(db: Db, id: string) {
     feedback,
     reviewItems: items,
     openItems: openItems.map((e) => toQueueItem(e, conversation.contact)),
+    /** What a reply does besides showing in the chat: mail the customer, or why not. */
+    replyNotice: replyNoticeFor(conversation),
   };
 }
 

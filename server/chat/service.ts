@@ -21,6 +21,7 @@ import { servingModelFor } from "@/server/serving";
 import { retrieverFor } from "@/server/serving/retriever";
 import { UserFacingError } from "@/server/users/errors";
 import { type ChatLimits, checkMessageRate, checkMessageText, DEFAULT_CHAT_LIMITS } from "./limits";
+import { notifyCustomerOfReply, type ReplyNotice } from "./notify";
 
 export const UNAVAILABLE_MESSAGE =
   "Sorry, our assistant isn't available right now. Your message has been saved; you can ask to talk to a human and our team will get back to you.";
@@ -300,22 +301,27 @@ export async function escalateConversation(
   });
 }
 
-/** A person of the support team answers in the customer's chat (they see it on their next poll). */
+/**
+ * A person of the support team answers in the customer's chat (they see it on their next poll,
+ * marked unread in their list of conversations) and, where they left an email address and mail is
+ * set up, by mail.
+ */
 export async function replyAsStaff(
   db: Db,
   actorId: string,
   input: { conversationId: string; content: string },
-): Promise<Message> {
+): Promise<{ message: Message; notice: ReplyNotice }> {
   const content = input.content.trim();
   if (!content) throw new UserFacingError("Write the reply first.", "invalid", "content");
   if (content.length > 8000)
     throw new UserFacingError("Keep the reply under 8000 characters.", "invalid", "content");
-  if (!(await findConversation(db, input.conversationId)))
-    throw new UserFacingError("This conversation was not found.", "not_found");
-  return insertMessage(db, {
+  const conversation = await findConversation(db, input.conversationId);
+  if (!conversation) throw new UserFacingError("This conversation was not found.", "not_found");
+  const message = await insertMessage(db, {
     conversationId: input.conversationId,
     role: "staff",
     content,
     authorId: actorId,
   });
+  return { message, notice: await notifyCustomerOfReply(db, conversation, content) };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listCustomerConversations, markCustomerSeen } from "@/db/queries/conversations";
 import { feedbackRatings, feedbackReasons } from "@/db/schema";
 import { escalateConversation, getCustomerConversation, rateAnswer } from "@/server/chat/service";
 import { escalationNotice, getChatSettings } from "@/server/chat/settings";
@@ -6,6 +7,17 @@ import { createTRPCRouter, customerProcedure } from "@/server/trpc";
 
 /** What chat customers may do besides sending messages (that streams through /api/chat/messages). */
 export const chatRouter = createTRPCRouter({
+  /** The customer's own conversations, with unread team replies (the chat's history list). */
+  listConversations: customerProcedure.query(({ ctx }) => listCustomerConversations(ctx.db, ctx.customer.id)),
+
+  /** The customer has the conversation in front of them: its team replies are read. */
+  markConversationSeen: customerProcedure
+    .input(z.object({ conversationId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      await markCustomerSeen(ctx.db, input.conversationId, ctx.customer.id);
+      return { ok: true as const };
+    }),
+
   getConversation: customerProcedure
     .input(z.object({ conversationId: z.uuid().nullish() }).optional())
     .query(({ ctx, input }) => getCustomerConversation(ctx.db, ctx.customer.id, input?.conversationId)),

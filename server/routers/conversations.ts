@@ -61,10 +61,10 @@ export const conversationsRouter = createTRPCRouter({
   reply: staffProcedure
     .input(z.object({ id: z.uuid(), content: z.string().max(20_000, "That reply is far too long.") }))
     .mutation(async ({ ctx, input }) => {
-      const message = await replyAsStaff(ctx.db, ctx.user.id, {
+      const { message, notice } = await replyAsStaff(ctx.db, ctx.user.id, {
         conversationId: input.id,
         content: input.content,
       });
-      return { id: message.id };
+      return { id: message.id, notice };
     }),
 });

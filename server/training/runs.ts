@@ -4,7 +4,7 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { listApprovedPairsForTraining } from "@/db/queries/knowledge";
 import { insertRun, requestCancel } from "@/db/queries/training";
-import { type BaseModel, trainingRuns } from "@/db/schema";
+import { type BaseModel, datasetSnapshots, trainingRuns } from "@/db/schema";
 import { ChatFormat } from "@/server/inference";
 import { UserFacingError } from "@/server/users/errors";
 import { getBase } from "./bases";
@@ -16,14 +16,17 @@ import { heldOutPhrasings, trainingView } from "./split";
 // Characters per token of byte-level BPE tokenizers on English support text, for bases not yet on disk.
 const CHARS_PER_TOKEN = 3.5;
 
-/** Tokens/s this installation reached on the base before, else an estimate from its size (2 CPU cores). */
-async function expectedTokensPerSecond(
-  db: Db,
-  base: BaseModel,
-  method: TrainingSettings["method"],
-): Promise<number> {
+/** What the last finished run on this base measured on this host: its speed and the other phases. */
+interface MeasuredRun {
+  tokensPerSecond: number;
+  /** Seconds of the phases other than training (preparing, evaluating, registering). */
+  otherSeconds: number;
+  pairs: number | undefined;
+}
+
+async function lastMeasuredRun(db: Db, base: BaseModel): Promise<MeasuredRun | undefined> {
   const [previous] = await db
-    .select({ progress: trainingRuns.progress })
+    .select({ progress: trainingRuns.progress, snapshotId: trainingRuns.snapshotId })
     .from(trainingRuns)
     .where(
       and(
@@ -34,13 +37,52 @@ async function expectedTokensPerSecond(
     )
     .orderBy(desc(trainingRuns.finishedAt))
     .limit(1);
-  if (previous?.progress.tokensPerSecond) return previous.progress.tokensPerSecond;
+  const { tokensPerSecond, phaseSeconds } = previous?.progress ?? {};
+  if (!previous || !tokensPerSecond) return undefined;
+  const otherSeconds = Object.entries(phaseSeconds ?? {})
+    .filter(([phase]) => phase !== "training")
+    .reduce((sum, [, seconds]) => sum + (seconds ?? 0), 0);
+  const [snapshot] = await db
+    .select({ pairCount: datasetSnapshots.pairCount })
+    .from(datasetSnapshots)
+    .where(eq(datasetSnapshots.id, previous.snapshotId));
+  return { tokensPerSecond, otherSeconds, pairs: snapshot?.pairCount };
+}
+
+/** Tokens/s a base of this size trains at on 2 CPU cores, before any run measured it here. */
+function guessedTokensPerSecond(base: BaseModel, method: TrainingSettings["method"]): number {
   const parameters = Number((base.summary as { parameters?: number }).parameters ?? 135_000_000);
   // Measured on 2 cores: a 135M model trains at ~210 tok/s (full, bf16) and ~425 tok/s (LoRA);
   // small models do not scale past ~1,500 tok/s (per-step overhead dominates).
   const at135m = method === "lora" ? 425 : 210;
   return Math.min(1_500, (at135m * 135_000_000) / Math.max(parameters, 1_000_000));
 }
+
+/**
+ * Seconds a run takes end to end: training from the tokens and the measured speed, the other phases
+ * (retriever tuning, evaluation of three models, export) as the last run here took them, scaled by
+ * the number of pairs. Before any run: a rough guess from the base's size.
+ */
+function estimateSeconds(
+  trainTokens: number,
+  settings: TrainingSettings,
+  pairs: number,
+  measured: MeasuredRun | undefined,
+  base: BaseModel,
+): { seconds: number; basis: "measured" | "guessed" } {
+  if (measured) {
+    const scale = measured.pairs ? Math.min(4, Math.max(0.25, pairs / measured.pairs)) : 1;
+    const training = (trainTokens * settings.epochs) / measured.tokensPerSecond;
+    return { seconds: Math.round(training + measured.otherSeconds * scale), basis: "measured" };
+  }
+  const training = (trainTokens * settings.epochs) / guessedTokensPerSecond(base, settings.method);
+  return { seconds: Math.round(training + FIRST_RUN_OTHER_SECONDS + pairs), basis: "guessed" };
+}
+
+/** Preparing, retriever tuning, evaluation and export of a first run (demo base, 2 cores), before pairs. */
+const FIRST_RUN_OTHER_SECONDS = 90;
+/** The range shown around an estimate: runs on a shared host vary by about this much. */
+export const ESTIMATE_RANGE = { low: 0.8, high: 1.25 };
 
 export interface RunPreview {
   pairs: number;
@@ -50,7 +92,10 @@ export interface RunPreview {
   heldOutPhrasings: number;
   trainTokens: number;
   tokensExact: boolean;
+  /** The whole run, all phases. */
   estimatedSeconds: number;
+  /** From a run measured on this host, or guessed from the base's size (the first run). */
+  estimateBasis: "measured" | "guessed";
 }
 
 /** What a run with these settings would train on, and about how long it would take. */
@@ -77,14 +122,21 @@ export async function previewRun(db: Db, baseModelId: string, rawSettings: unkno
     );
     trainTokens = Math.round(chars / CHARS_PER_TOKEN);
   }
-  const tokensPerSecond = await expectedTokensPerSecond(db, base, settings.method);
+  const estimate = estimateSeconds(
+    trainTokens,
+    settings,
+    pairs.length,
+    await lastMeasuredRun(db, base),
+    base,
+  );
   return {
     pairs: pairs.length,
     trainExamples: train.length * SHOWINGS_PER_EPOCH,
     heldOutPhrasings: heldOutPhrasings(pairs).length,
     trainTokens,
     tokensExact,
-    estimatedSeconds: Math.round((trainTokens * settings.epochs) / tokensPerSecond),
+    estimatedSeconds: estimate.seconds,
+    estimateBasis: estimate.basis,
   };
 }
 

@@ -302,7 +302,9 @@ describe("customer chat in the browser [postgres]", () => {
     const form = page.getByRole("form", { name: "Chat and widget settings" });
     await form.getByLabel("Bot name").fill("Fernhollow Help");
     await form.getByLabel(/Greeting/).fill("Hello from Fernhollow!");
-    await expect(page.getByTestId("widget-preview").textContent()).resolves.toContain("Hello from Fernhollow!");
+    await expect(page.getByTestId("widget-preview").textContent()).resolves.toContain(
+      "Hello from Fernhollow!",
+    );
     await form.getByLabel("Your team has opening hours").check();
     // Open one minute a day: the customer below asks outside the hours.
     await form.getByLabel("Opens").fill("00:00");

@@ -39,6 +39,8 @@ const rules: Record<string, Access> = {
   "knowledge.restoreVersion": "staff",
   "knowledge.getHealth": "staff",
   "chat.getConversation": "customer",
+  "chat.listConversations": "customer",
+  "chat.markConversationSeen": "customer",
   "chat.rateAnswer": "customer",
   "chat.escalate": "customer",
   "conversations.list": "staff",

@@ -128,7 +128,7 @@ describeEachDatabase("training pipeline", (useDb) => {
     expect(base.summary).toMatchObject({ modelType: "llama" });
 
     const preview = await caller().training.previewRun({ baseModelId: base.id, settings });
-    expect(preview).toMatchObject({ pairs: 24, tokensExact: true });
+    expect(preview).toMatchObject({ pairs: 24, tokensExact: true, estimateBasis: "guessed" });
     expect(preview.heldOutPhrasings).toBeGreaterThanOrEqual(1);
     expect(preview.trainExamples).toBeGreaterThan(24);
     expect(preview.trainTokens).toBeGreaterThan(100);
@@ -141,6 +141,17 @@ describeEachDatabase("training pipeline", (useDb) => {
     expect(finished.progress).toMatchObject({ device: "cpu", totalSteps: expect.any(Number) });
     expect(Object.keys(finished.progress.phaseSeconds ?? {})).toEqual(
       expect.arrayContaining(["preparing", "training", "evaluating"]),
+    );
+
+    // The next estimate comes from what this run measured: its speed and its other phases' time.
+    const next = await caller().training.previewRun({ baseModelId: base.id, settings });
+    const { tokensPerSecond, phaseSeconds } = finished.progress;
+    const others = Object.entries(phaseSeconds ?? {})
+      .filter(([phase]) => phase !== "training")
+      .reduce((sum, [, s]) => sum + (s ?? 0), 0);
+    expect(next.estimateBasis).toBe("measured");
+    expect(next.estimatedSeconds).toBe(
+      Math.round((next.trainTokens * settings.epochs) / tokensPerSecond! + others),
     );
 
     const metrics = await listMetrics(db, queued.id);

@@ -1,5 +1,5 @@
 import { formatCount, formatDuration } from "@/app/console/_training/format";
-import type { RunPreview as Preview } from "@/server/training/runs";
+import { ESTIMATE_RANGE, type RunPreview as Preview } from "@/server/training/runs";
 import { SHOWINGS_PER_EPOCH } from "@/server/training/settings";
 
 /** What the run would train on, before it starts. */
@@ -32,8 +32,14 @@ export function RunPreview({ preview, updating }: { preview: Preview | undefined
           </dd>
         </div>
         <div>
-          <dt>Estimated duration</dt>
-          <dd data-testid="preview-duration">≈ {formatDuration(preview.estimatedSeconds)}</dd>
+          <dt>
+            Estimated duration (all phases,{" "}
+            {preview.estimateBasis === "measured" ? "from the last run here" : "a first guess"})
+          </dt>
+          <dd data-testid="preview-duration">
+            {formatDuration(preview.estimatedSeconds * ESTIMATE_RANGE.low)} –{" "}
+            {formatDuration(preview.estimatedSeconds * ESTIMATE_RANGE.high)}
+          </dd>
         </div>
       </dl>
       {preview.pairs === 0 && (

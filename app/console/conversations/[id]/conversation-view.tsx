@@ -5,6 +5,7 @@ import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
 import { formatDateTime, formatTime } from "@/app/console/_training/format";
+import type { ReplyNotice, ReplyNoticeBefore } from "@/server/chat/notify";
 import { ReviewItemCard } from "../review-item-card";
 
 const reasonLabel: Record<string, string> = {
@@ -36,7 +37,7 @@ export function ConversationView({ id }: { id: string }) {
       </p>
     );
   if (!detail.data) return <p className="muted">Loading…</p>;
-  const { conversation, messages, feedback, openItems } = detail.data;
+  const { conversation, messages, feedback, openItems, replyNotice } = detail.data;
   const feedbackByMessage = new Map(feedback.map((f) => [f.messageId, f]));
   const resolved = conversation.status === "resolved";
 
@@ -99,7 +100,7 @@ export function ConversationView({ id }: { id: string }) {
           )}
         </p>
       )}
-      <ReplyForm conversationId={id} />
+      <ReplyForm conversationId={id} replyNotice={replyNotice} contact={conversation.contact} />
       {openItems.length > 0 && <h2>To review</h2>}
       {openItems.map((item) => (
         <ReviewItemCard
@@ -113,14 +114,37 @@ export function ConversationView({ id }: { id: string }) {
   );
 }
 
+const beforeReply: Record<ReplyNoticeBefore, string> = {
+  will_email: "The customer is also emailed at",
+  no_mail_configured:
+    "No mail is sent: outgoing mail is not set up (TUNEDESK_SMTP_URL). The customer sees the reply in the chat, from the same browser.",
+  no_email: "The customer left no email address: they see the reply in the chat, from the same browser.",
+};
+const afterReply: Record<ReplyNotice, string> = {
+  emailed: "Sent, and emailed to the customer.",
+  mail_failed: "Sent in the chat, but the email could not be sent (see the server log).",
+  no_mail_configured: "Sent in the chat. No mail was sent: outgoing mail is not set up.",
+  no_email: "Sent in the chat.",
+};
+
 /** A reply from the support team; the customer's chat shows it within a few seconds. */
-function ReplyForm({ conversationId }: { conversationId: string }) {
+function ReplyForm({
+  conversationId,
+  replyNotice,
+  contact,
+}: {
+  conversationId: string;
+  replyNotice: ReplyNoticeBefore;
+  contact: string | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [content, setContent] = useState("");
+  const [sent, setSent] = useState<ReplyNotice | null>(null);
   const reply = useMutation(
     trpc.conversations.reply.mutationOptions({
-      onSuccess: () => {
+      onSuccess: ({ notice }) => {
+        setSent(notice);
         setContent("");
         void queryClient.invalidateQueries({
           queryKey: trpc.conversations.get.queryKey({ id: conversationId }),
@@ -136,8 +160,24 @@ function ReplyForm({ conversationId }: { conversationId: string }) {
     <form className="panel stack" onSubmit={submit} aria-label="Staff reply">
       <label>
         Reply to the customer
-        <textarea rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
+        <textarea
+          rows={3}
+          value={content}
+          onChange={(e) => {
+            setSent(null);
+            setContent(e.target.value);
+          }}
+        />
       </label>
+      <p className="muted kn-small" data-testid="reply-notice">
+        {beforeReply[replyNotice]}
+        {replyNotice === "will_email" ? ` ${contact}.` : ""}
+      </p>
+      {sent && (
+        <p role="status" className="notice">
+          {afterReply[sent]}
+        </p>
+      )}
       {reply.error && (
         <p role="alert" className="error">
           {errorMessage(reply.error)}
