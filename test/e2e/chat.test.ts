@@ -250,6 +250,56 @@ describe("customer chat in the browser [postgres]", () => {
     shop.close();
   });
 
+  it("a widget customer over http who reloads and starts anew still finds the team's reply, marked unread", async () => {
+    const shop = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(`<!doctype html><html><body><h1>Fernhollow shop</h1>
+        <script src="${app.url}/widget.js" data-title="Help" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+    const shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}/`;
+    const page = await newPage();
+    await page.goto(shopUrl);
+    await page.getByRole("button", { name: "Help" }).click();
+    let frame = page.frameLocator('iframe[title="Help"]');
+    await frame.getByLabel("Your message").fill("My tent pole snapped, can someone help?");
+    await frame.getByLabel("Your message").press("Enter");
+    await frame.locator('[data-role="assistant"]').last().getByRole("button").first().waitFor();
+    await frame.getByRole("button", { name: "Talk to a human" }).click();
+    await frame.getByRole("button", { name: "Ask for a human" }).click();
+    await frame.getByTestId("escalated").waitFor();
+
+    // The host page reloads and the customer starts a new conversation before the team answers.
+    await page.reload();
+    await page.getByRole("button", { name: "Help" }).click();
+    frame = page.frameLocator('iframe[title="Help"]');
+    await frame.getByText("My tent pole snapped, can someone help?").waitFor();
+    await frame.getByRole("button", { name: "New conversation" }).click();
+
+    const [escalated] = await database.db.query.conversations.findMany({
+      where: (c, { and, eq, isNotNull }) => and(eq(c.channel, "widget"), isNotNull(c.escalatedAt)),
+      orderBy: (c, { desc }) => desc(c.createdAt),
+      limit: 1,
+    });
+    const agent = await newPage();
+    await signIn(agent, app.url, staff.email, staff.password);
+    await agent.waitForURL(/\/console\//);
+    await agent.goto(`${app.url}/console/conversations/${escalated!.id}`);
+    await expect(agent.getByTestId("reply-notice").textContent()).resolves.toContain("no email address");
+    await agent.getByLabel("Reply to the customer").fill("We will send you a new pole this week.");
+    await agent.getByRole("button", { name: "Send reply" }).click();
+    await agent.getByText("Sent in the chat.").waitFor();
+
+    await frame.getByTestId("chat-unread-total").waitFor({ timeout: 30_000 });
+    await frame.getByRole("button", { name: /Your conversations/ }).click();
+    const item = frame.getByTestId("chat-history-item").filter({ hasText: "My tent pole snapped" });
+    await item.getByTestId("chat-unread").waitFor();
+    await item.click();
+    await frame.locator('[data-role="staff"]').getByText("We will send you a new pole this week.").waitFor();
+    await expect.poll(() => frame.getByTestId("chat-unread-total").count(), { timeout: 30_000 }).toBe(0);
+    shop.close();
+  });
+
   it("API keys from the settings page reach only the API; customers cannot reach staff procedures", async () => {
     const page = await newPage();
     await signIn(page, app.url, admin.email, admin.password);
