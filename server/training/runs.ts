@@ -81,8 +81,6 @@ function estimateSeconds(
 
 /** Preparing, retriever tuning, evaluation and export of a first run (demo base, 2 cores), before pairs. */
 const FIRST_RUN_OTHER_SECONDS = 90;
-/** The range shown around an estimate: runs on a shared host vary by about this much. */
-export const ESTIMATE_RANGE = { low: 0.8, high: 1.25 };
 
 export interface RunPreview {
   pairs: number;

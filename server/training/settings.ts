@@ -81,3 +81,6 @@ export function defaultTrainingSettings(
     exportInt8: false,
   };
 }
+
+/** The range shown around a run's estimated duration: runs on a shared host vary by about this much. */
+export const ESTIMATE_RANGE = { low: 0.8, high: 1.25 };

@@ -1,6 +1,6 @@
 import { formatCount, formatDuration } from "@/app/console/_training/format";
-import { ESTIMATE_RANGE, type RunPreview as Preview } from "@/server/training/runs";
-import { SHOWINGS_PER_EPOCH } from "@/server/training/settings";
+import type { RunPreview as Preview } from "@/server/training/runs";
+import { ESTIMATE_RANGE, SHOWINGS_PER_EPOCH } from "@/server/training/settings";
 
 /** What the run would train on, before it starts. */
 export function RunPreview({ preview, updating }: { preview: Preview | undefined; updating: boolean }) {
