@@ -17,12 +17,14 @@ import type { AppRouter } from "@/server/routers/_app";
 import {
   CONVERSATION_KEY,
   CUSTOMER_HEADER,
+  keptByHost,
   openSession,
   type SessionInfo,
   sendMessage,
   store,
   stored,
   TOKEN_KEY,
+  tellHost,
 } from "./chat-stream";
 import { ConversationList } from "./conversation-list";
 import { EscalateForm } from "./escalate-form";
@@ -88,12 +90,13 @@ export function ChatApp({
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the page opens
   useEffect(() => {
-    openSession(initialConversationId ?? stored(CONVERSATION_KEY))
+    openSession(initialConversationId ?? stored(CONVERSATION_KEY) ?? keptByHost().conversationId)
       .then((info) => {
         tokenRef.current = info.customerToken;
         store(TOKEN_KEY, info.customerToken);
         setSession(info);
         if (info.conversation) show(info.conversation);
+        else tellHost(info.customerToken, null);
       })
       .catch((err: unknown) => setLoadError(errorMessage(err)));
   }, []);
@@ -102,6 +105,7 @@ export function ChatApp({
   function show(conversation: NonNullable<SessionInfo["conversation"]>) {
     setConversationId(conversation.id);
     store(CONVERSATION_KEY, conversation.id);
+    tellHost(tokenRef.current, conversation.id);
     setEscalated(conversation.escalated);
     setShowEscalate(false);
     setSendError(null);
@@ -195,6 +199,7 @@ export function ChatApp({
             setDraft("");
             setConversationId(event.conversationId);
             store(CONVERSATION_KEY, event.conversationId);
+            tellHost(tokenRef.current, event.conversationId);
             update(userKey, (l) => ({ ...l, id: event.userMessageId }));
             if (event.assistantMessageId)
               setLines((all) => [
@@ -265,6 +270,7 @@ export function ChatApp({
   function newConversation() {
     generating?.abort();
     store(CONVERSATION_KEY, null);
+    tellHost(tokenRef.current, null);
     setConversationId(null);
     setLines([]);
     setEscalated(false);

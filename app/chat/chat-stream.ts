@@ -33,8 +33,35 @@ async function errorFrom(res: Response): Promise<string> {
   return body?.error ?? `The chat is not reachable right now (${res.status}). Please try again.`;
 }
 
+export function storageWorks(): boolean {
+  try {
+    window.localStorage.setItem("tunedesk.probe", "1");
+    window.localStorage.removeItem("tunedesk.probe");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the widget's host page kept for this frame (widget.js puts it in the address fragment). */
+export function keptByHost(): { token: string | null; conversationId: string | null } {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  return { token: params.get("customer"), conversationId: params.get("conversation") };
+}
+
+/**
+ * Where the frame cannot store anything, the host page keeps the customer for it. Posted only to
+ * the page that framed the chat (which CSP frame-ancestors limits to the allowed sites).
+ */
+export function tellHost(token: string, conversationId: string | null): void {
+  if (window.parent === window || storageWorks()) return;
+  const host =
+    window.location.ancestorOrigins?.[0] ?? (document.referrer ? new URL(document.referrer).origin : null);
+  if (host) window.parent.postMessage({ type: "tunedesk:identity", token, conversationId }, host);
+}
+
 export async function openSession(conversationId: string | null): Promise<SessionInfo> {
-  const token = stored(TOKEN_KEY);
+  const token = stored(TOKEN_KEY) ?? keptByHost().token;
   const res = await fetch("/api/chat/session", {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { [CUSTOMER_HEADER]: token } : {}) },

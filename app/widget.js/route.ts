@@ -31,11 +31,27 @@ const script = (defaults: Pick<ChatSettings, "botName" | "color" | "position">) 
     "border:0;border-radius:999px;background:" + color + ";color:#fff;font:600 15px system-ui,sans-serif;" +
     "box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer";
 
+  // Browsers that block storage in third-party frames would forget the customer on every reload:
+  // the chat hands its identity to this page, which keeps it in its own (first-party) storage and
+  // gives it back in the frame's address fragment (never sent to a server).
+  const KEY = "tunedesk.customer@" + origin;
+  let saved = {};
+  try { saved = JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) {}
+  window.addEventListener("message", (e) => {
+    if (e.origin !== origin || !e.data || e.data.type !== "tunedesk:identity") return;
+    try {
+      localStorage.setItem(KEY, JSON.stringify({ token: String(e.data.token || ""), conversationId: e.data.conversationId || null }));
+    } catch (err) {}
+  });
+
   let frame = null;
   function toggle() {
     if (!frame) {
       frame = document.createElement("iframe");
-      frame.src = src;
+      const fragment = new URLSearchParams();
+      if (saved.token) fragment.set("customer", saved.token);
+      if (saved.conversationId) fragment.set("conversation", saved.conversationId);
+      frame.src = src + (saved.token ? "#" + fragment.toString() : "");
       frame.title = title;
       frame.setAttribute("allow", "clipboard-write");
       frame.style.cssText = "position:fixed;bottom:80px;" + side + ":20px;z-index:2147483647;" +

@@ -137,7 +137,7 @@ describe("customer chat in the browser [postgres]", () => {
     expect(await item.getByLabel("Question").inputValue()).toBe(question);
     expect(await item.getByLabel("Answer").inputValue()).toBe(correction);
     await item.getByRole("button", { name: "Create draft pair" }).click();
-    await page.getByText("Draft pair created in Knowledge.").waitFor();
+    await page.getByText("Draft pair created.").waitFor();
 
     const pairs = await database.db.select().from(knowledgePairs);
     expect(pairs.find((p) => p.question === question && p.source === "feedback")).toMatchObject({
@@ -359,7 +359,8 @@ describe("customer chat in the browser [postgres]", () => {
     // Open one minute a day: the customer below asks outside the hours.
     await form.getByLabel("Opens").fill("00:00");
     await form.getByLabel("Closes").fill("00:01");
-    for (const day of ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]) await form.getByLabel(day).check();
+    for (const day of ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"])
+      await form.getByRole("checkbox", { name: day, exact: true }).check();
     await form.getByLabel(/Outside opening hours/).fill("We are closed now and will reply tomorrow.");
     await form.getByLabel(/One address per line/).fill("not a site");
     await form.getByRole("button", { name: "Save" }).click();
