@@ -1,11 +1,13 @@
 /**
- * Calibrates a retriever's grounding decision on held-out phrasings of known pairs (the answer
- * threshold keeps at most IN_SCOPE_DECLINE_TARGET of them declined) and measures what that costs on
- * off-topic questions. Too few held-out phrasings keep the defaults, measured all the same.
+ * Calibrates a retriever's grounding decision on held-out phrasings of known pairs and measures what
+ * that costs on off-topic questions. The answer threshold keeps at most IN_SCOPE_DECLINE_TARGET of
+ * the phrasings retrieval gets right declined: declining one it gets wrong is no loss (a wrong
+ * answer would have been worse), and counting those would pull the threshold down and let
+ * off-topic questions through. Too few held-out phrasings keep the defaults, measured all the same.
  */
 import type { Db } from "@/db/client";
 import { type Calibration, DEFAULT_CALIBRATION, decide, decisionScore } from "./decision";
-import type { Retriever } from "./retriever/retriever";
+import type { RankedPair, Retriever } from "./retriever/retriever";
 
 export const IN_SCOPE_DECLINE_TARGET = 0.05;
 export const MIN_CALIBRATION_PHRASINGS = 20;
@@ -29,7 +31,7 @@ export async function calibrate(
 ): Promise<Calibration> {
   // Held-out phrasings are approved variants too: they must not match themselves.
   const excludeTexts = new Set(inScope.map((p) => p.question.trim()));
-  const inScopeTop = [];
+  const inScopeTop: { probe: CalibrationProbe; ranked: RankedPair[]; offTopicScore: number }[] = [];
   for (const probe of inScope) {
     const { ranked, offTopicScore } = await retriever.rank(db, probe.question, { excludeTexts });
     inScopeTop.push({ probe, ranked, offTopicScore });
@@ -39,7 +41,9 @@ export async function calibrate(
 
   const defaults = DEFAULT_CALIBRATION[retriever.mode];
   const enough = inScope.length >= MIN_CALIBRATION_PHRASINGS;
-  const scores = inScopeTop
+  const retrievedRight = inScopeTop.filter((r) => r.ranked[0]?.id === r.probe.pairId);
+  const basis = retrievedRight.length >= MIN_CALIBRATION_PHRASINGS ? retrievedRight : inScopeTop;
+  const scores = basis
     .map((r) => decisionScore(r.ranked[0]?.score ?? 0, r.offTopicScore, defaults))
     .sort((a, b) => a - b);
   const answerAt = enough ? quantile(scores, IN_SCOPE_DECLINE_TARGET) : defaults.answerAt;
@@ -72,6 +76,12 @@ export async function calibrate(
       inScopeDecisions.filter((d) => d.decision.kind === "answer" && d.decision.pair.id === d.probe.pairId)
         .length,
       inScope.length,
+    ),
+    retrievedRightDeclined: share(
+      inScopeDecisions.filter(
+        (d, i) => d.decision.kind === "decline" && inScopeTop[i]!.ranked[0]?.id === d.probe.pairId,
+      ).length,
+      retrievedRight.length,
     ),
     offTopicDeclined: share(
       offTopicRanked.filter((r) => decide(r.ranked, calibration, r.offTopicScore).kind === "decline").length,

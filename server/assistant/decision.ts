@@ -24,6 +24,8 @@ export const calibrationSchema = z.object({
       inScopeAnswered: z.number(),
       inScopeDeclined: z.number(),
       inScopeRight: z.number(),
+      /** Of the phrasings retrieval ranks right, the share declined: what the threshold holds at 5%. */
+      retrievedRightDeclined: z.number().optional(),
       offTopicDeclined: z.number(),
     })
     .optional(),
