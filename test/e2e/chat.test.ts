@@ -294,6 +294,7 @@ describe("customer chat in the browser [postgres]", () => {
     await frame.getByRole("button", { name: /Your conversations/ }).click();
     const item = frame.getByTestId("chat-history-item").filter({ hasText: "My tent pole snapped" });
     await item.getByTestId("chat-unread").waitFor();
+    await page.screenshot({ path: ".cache/screenshots/customer-conversations.png" });
     await item.click();
     await frame.locator('[data-role="staff"]').getByText("We will send you a new pole this week.").waitFor();
     await expect.poll(() => frame.getByTestId("chat-unread-total").count(), { timeout: 30_000 }).toBe(0);
@@ -346,9 +347,16 @@ describe("customer chat in the browser [postgres]", () => {
     await page.waitForURL(/\/console\//);
     await page.getByRole("link", { name: "Chat & widget" }).click();
     await page.waitForURL(/\/console\/chat-widget$/);
-    await expect(page.getByTestId("widget-snippet").textContent()).resolves.toBe(
-      `<script src="${app.url}/widget.js" async></script>`,
-    );
+    // The snippet as the admin copies it, pasted into the shop's page.
+    const snippet = (await page.getByTestId("widget-snippet").textContent()) ?? "";
+    expect(snippet).toBe(`<script src="${app.url}/widget.js" async></script>`);
+    const shop = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(`<!doctype html><html><body><h1>Fernhollow shop</h1>${snippet}</body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+    const shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`;
+
     const form = page.getByRole("form", { name: "Chat and widget settings" });
     await form.getByLabel("Bot name").fill("Fernhollow Help");
     await form.getByLabel(/Greeting/).fill("Hello from Fernhollow!");
@@ -365,9 +373,10 @@ describe("customer chat in the browser [postgres]", () => {
     await form.getByLabel(/One address per line/).fill("not a site");
     await form.getByRole("button", { name: "Save" }).click();
     await expect(form.getByRole("alert").textContent()).resolves.toContain("not a site address");
-    await form.getByLabel(/One address per line/).fill("https://shop.example.com");
+    await form.getByLabel(/One address per line/).fill(shopOrigin);
     await form.getByRole("button", { name: "Save" }).click();
     await form.getByText("Saved.").waitFor();
+    await page.screenshot({ path: ".cache/screenshots/chat-widget-settings.png", fullPage: true });
 
     const customer = await newPage();
     await customer.goto(`${app.url}/chat`);
@@ -385,8 +394,33 @@ describe("customer chat in the browser [postgres]", () => {
       .poll(async () => (await fetch(`${app.url}/chat`)).headers.get("content-security-policy"), {
         timeout: 15_000,
       })
-      .toBe("frame-ancestors 'self' https://shop.example.com");
-    const widget = await (await fetch(`${app.url}/widget.js`)).text();
-    expect(widget).toContain('"botName":"Fernhollow Help"');
+      .toBe(`frame-ancestors 'self' ${shopOrigin}`);
+
+    // The shop's page with the pasted snippet shows the named button, and its customers chat.
+    const visitor = await newPage();
+    await visitor.goto(`${shopOrigin}/`);
+    await visitor.getByRole("button", { name: "Fernhollow Help" }).click();
+    const frame = visitor.frameLocator('iframe[title="Fernhollow Help"]');
+    await frame.getByTestId("greeting").waitFor();
+    await frame.getByLabel("Your message").fill("Do you ship to Canada?");
+    await frame.getByLabel("Your message").press("Enter");
+    await frame.locator('[data-role="assistant"]').last().getByRole("button").first().waitFor();
+
+    // Another site may not frame the chat: the browser refuses to show it there.
+    const other = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(`<!doctype html><html><body>${snippet}</body></html>`);
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const stranger = await newPage();
+    await stranger.goto(`http://localhost:${(other.address() as AddressInfo).port}/`);
+    await stranger.getByRole("button", { name: "Fernhollow Help" }).click();
+    const blocked = await (await stranger
+      .locator('iframe[title="Fernhollow Help"]')
+      .elementHandle())!.contentFrame();
+    await blocked!.waitForLoadState("load");
+    expect(await blocked!.locator("textarea").count()).toBe(0);
+    shop.close();
+    other.close();
   });
 });

@@ -122,6 +122,10 @@ for (const database of ["pglite", "postgres"] as const) {
       await form.getByRole("button", { name: "Change password" }).click();
       await staffPage.waitForURL(/\/login\?changed=1$/);
       await staffPage.getByText("Password changed").waitFor();
+      await signIn(staffPage, app.url, staff.email, temporary);
+      await expect(staffPage.locator("main [role=alert]").textContent()).resolves.toContain(
+        "Wrong email or password",
+      );
       await signIn(staffPage, app.url, staff.email, staff.password);
       await staffPage.waitForURL(/\/console\/knowledge/);
     });

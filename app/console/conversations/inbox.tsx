@@ -4,7 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
 
 type Filter = {
   ratedDown?: boolean;
@@ -22,8 +22,6 @@ function dayStart(value: string, endOfDay = false): Date | undefined {
   if (!y || !m || !d) return undefined;
   return new Date(y, m - 1, endOfDay ? d + 1 : d);
 }
-
-const when = formatDateTime;
 
 export function ConversationsInbox() {
   const trpc = useTRPC();
@@ -129,7 +127,9 @@ export function ConversationsInbox() {
                   <td>
                     <Link href={`/console/conversations/${c.id}`}>{c.preview || "(no message)"}</Link>
                   </td>
-                  <td>{when(c.lastMessageAt)}</td>
+                  <td>
+                    <When date={c.lastMessageAt} />
+                  </td>
                   <td>{c.messageCount}</td>
                   <td className="row">
                     {c.escalatedAt && <span className="badge off">escalated</span>}

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
 import type { ReviewQueueItem } from "@/server/chat/review";
 
 const kindLabel = {
@@ -83,7 +83,9 @@ export function ReviewItemCard({
         )}
         <span className={`badge ${item.kind === "escalation" ? "off" : ""}`}>{kindLabel[item.kind]}</span>
         {item.reason && <span className="badge">{reasonLabel[item.reason] ?? item.reason}</span>}
-        <span className="muted">{formatDateTime(item.createdAt)}</span>
+        <span className="muted">
+          <When date={item.createdAt} />
+        </span>
         {showConversationLink && (
           <Link href={`/console/conversations/${item.conversationId}`}>View conversation</Link>
         )}

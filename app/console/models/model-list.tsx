@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime, formatScore } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatScore } from "@/app/console/_training/format";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 import type { EvaluationReport } from "@/server/training/evaluation";
 
@@ -56,7 +57,9 @@ export function ModelList({ isAdmin }: { isAdmin: boolean }) {
               <td>{m.baseName ?? "—"}</td>
               <td>{formatScore(candidateF1(m.evaluation))}</td>
               <td>{formatScore(m.metrics.val_loss as number | undefined)}</td>
-              <td>{formatDateTime(m.createdAt)}</td>
+              <td>
+                <When date={m.createdAt} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDate, formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatDate } from "@/app/console/_training/format";
 import { CopyButton } from "../_components/copy-button";
 
 /** Admins create and revoke keys for the OpenAI-compatible API; a key is shown once. */
@@ -98,7 +99,7 @@ export function ApiKeysSection() {
                   <td>
                     {formatDate(k.createdAt)} {k.createdByName ? `by ${k.createdByName}` : ""}
                   </td>
-                  <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</td>
+                  <td>{k.lastUsedAt ? <When date={k.lastUsedAt} /> : "never"}</td>
                   <td>
                     {k.revokedAt ? (
                       <span className="badge off">revoked</span>

@@ -3,12 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import {
-  formatDateTime,
-  formatDuration,
-  isActiveRun,
-  runDurationSeconds,
-} from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatDuration, isActiveRun, runDurationSeconds } from "@/app/console/_training/format";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 
 export function RunList() {
@@ -44,7 +40,9 @@ export function RunList() {
               </td>
               <td>{run.baseName ?? "—"}</td>
               <td>{String(run.settings.method ?? "—")}</td>
-              <td>{formatDateTime(run.createdAt)}</td>
+              <td>
+                <When date={run.createdAt} />
+              </td>
               <td>{formatDuration(runDurationSeconds(run))}</td>
               <td>
                 <Link href={`/console/training/${run.id}`}>Open run</Link>

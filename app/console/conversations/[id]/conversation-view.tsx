@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime, formatTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatTime } from "@/app/console/_training/format";
 import type { ReplyNotice, ReplyNoticeBefore } from "@/server/chat/notify";
 import { ReviewItemCard } from "../review-item-card";
 
@@ -57,7 +58,7 @@ export function ConversationView({ id }: { id: string }) {
         </button>
       </div>
       <p className="muted">
-        Started {formatDateTime(conversation.createdAt)} via {conversation.channel}
+        Started <When date={conversation.createdAt} /> via {conversation.channel}
         {conversation.contact ? ` · contact: ${conversation.contact}` : ""}
       </p>
       {setStatus.error && (

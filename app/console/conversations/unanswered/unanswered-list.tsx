@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
 
 export function UnansweredList() {
   const trpc = useTRPC();
@@ -43,7 +43,9 @@ export function UnansweredList() {
               <td>
                 {g.declined} / {g.clarified}
               </td>
-              <td title={g.lastAskedAt.toISOString()}>{formatDateTime(g.lastAskedAt)}</td>
+              <td>
+                <When date={g.lastAskedAt} />
+              </td>
               <td>
                 {drafts[g.signature] ? (
                   <Link href={`/console/knowledge/${drafts[g.signature]}`}>Open the draft</Link>

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
 import type { ContextMessage, KnowledgeSource, KnowledgeStatus } from "@/db/schema";
 import { type ConflictList, ConflictNotice } from "./conflict-notice";
 import { statusLabels } from "./filters";
@@ -136,7 +136,7 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
         <p className="row kn-small">
           <span className={`badge kn-status-${pair.status}`}>{statusLabels[pair.status]}</span>
           <span className="muted">
-            Version {pair.version} · {pair.source} · changed {formatDateTime(pair.updatedAt)}
+            Version {pair.version} · {pair.source} · changed <When date={pair.updatedAt} />
             {pair.updatedByName ? ` by ${pair.updatedByName}` : ""}
           </span>
           {pair.conversations?.length ? (
@@ -146,7 +146,7 @@ export function PairForm({ pair }: { pair: EditablePair | null }) {
                 <span key={c.conversationId}>
                   {i > 0 && ", "}
                   <Link href={`/console/conversations/${c.conversationId}`}>
-                    {formatDateTime(c.resolvedAt)}
+                    <When date={c.resolvedAt} />
                   </Link>
                 </span>
               ))}

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
 import type { SnapshotDiff, TextPart } from "@/server/knowledge/diff";
 
 function Words({ parts }: { parts: TextPart[] }) {
@@ -102,7 +102,7 @@ export function PairHistory({ pairId }: { pairId: string }) {
             <div className="row kn-small">
               <strong>v{v.version}</strong> <span>{v.change}</span>
               <span className="muted">
-                {formatDateTime(v.changedAt)}
+                <When date={v.changedAt} />
                 {v.changedByName ? ` · ${v.changedByName}` : ""}
               </span>
               {v.version !== latest && (

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatCountOf, formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatCountOf } from "@/app/console/_training/format";
 import { BulkBar } from "./bulk-bar";
 import { ExportMenu } from "./export-menu";
 import { filterOf, healthLabels, type ListState, listStateToQuery, statusLabels } from "./filters";
@@ -245,7 +246,7 @@ export function PairList({ initial }: { initial: ListState }) {
                   {item.source !== "manual" && <div className="muted kn-small">{item.source}</div>}
                 </td>
                 <td className="kn-small">
-                  <time dateTime={item.updatedAt.toISOString()}>{formatDateTime(item.updatedAt)}</time>
+                  <When date={item.updatedAt} />
                   {item.updatedByName && <div className="muted">{item.updatedByName}</div>}
                 </td>
               </tr>

@@ -2,8 +2,8 @@
 
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { When } from "@/app/console/_components/when";
 import { EvaluationSection } from "@/app/console/_training/evaluation-table";
-import { formatDateTime } from "@/app/console/_training/format";
 import { HeldOutAnswers } from "@/app/console/_training/held-out-answers";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 import type { EvaluationReport } from "@/server/training/evaluation";
@@ -30,9 +30,14 @@ export function ModelView({ modelId, isAdmin }: { modelId: string; isAdmin: bool
         </h1>
       </header>
       <p className="muted">
-        Created {formatDateTime(model.createdAt)}
-        {model.promotedAt ? ` · last promoted ${formatDateTime(model.promotedAt)}` : ""} · API id{" "}
-        <code data-testid="model-slug">{model.slug}</code>
+        Created <When date={model.createdAt} />
+        {model.promotedAt ? (
+          <>
+            {" "}
+            · last promoted <When date={model.promotedAt} />
+          </>
+        ) : null}{" "}
+        · API id <code data-testid="model-slug">{model.slug}</code>
         {model.status === "production" ? (
           <>
             {" "}

@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
-import { formatCompact, formatCount, formatDateTime } from "@/app/console/_training/format";
+import { When } from "@/app/console/_components/when";
+import { formatCompact, formatCount } from "@/app/console/_training/format";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 
 export function BasesManager() {
@@ -63,7 +64,9 @@ export function BasesManager() {
                       <StatusBadge status={b.status} />
                       {b.error && <span className="error"> {b.error}</span>}
                     </td>
-                    <td>{formatDateTime(b.createdAt)}</td>
+                    <td>
+                      <When date={b.createdAt} />
+                    </td>
                   </tr>
                 );
               })}

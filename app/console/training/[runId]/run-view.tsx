@@ -3,10 +3,10 @@
 import { skipToken, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { errorMessage, useTRPC } from "@/app/_lib/trpc";
+import { When } from "@/app/console/_components/when";
 import { EvaluationSection } from "@/app/console/_training/evaluation-table";
 import {
   formatCountOf,
-  formatDateTime,
   formatDuration,
   isActiveRun,
   runDurationSeconds,
@@ -48,7 +48,7 @@ export function RunView({ runId, isAdmin }: { runId: string; isAdmin: boolean })
         {isAdmin && active && <CancelRunButton runId={run.id} requested={run.cancelRequested} />}
       </header>
       <p className="muted">
-        Started {formatDateTime(run.startedAt ?? run.createdAt)} · {formatDuration(runDurationSeconds(run))} ·
+        Started <When date={run.startedAt ?? run.createdAt} /> · {formatDuration(runDurationSeconds(run))} ·
         snapshot of {snapshot ? formatCountOf(snapshot.pairCount, "pair") : "? pairs"} (
         {snapshot?.trainPairCount ?? "?"} train, {snapshot?.heldOutPairCount ?? "?"} held out)
       </p>
