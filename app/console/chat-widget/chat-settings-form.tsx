@@ -95,7 +95,7 @@ export function ChatSettingsForm() {
               onChange={(e) => set({ escalation: e.target.value })}
             />
           </label>
-          <label className="row">
+          <label className="checkbox">
             <input
               type="checkbox"
               checked={form.openingHours.enabled}
