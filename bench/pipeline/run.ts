@@ -7,6 +7,8 @@
  *   npm run bench:pipeline [-- --base starter|smollm2-135m|DIR] [--epochs N] [--lr X]
  *                          [--batch-tokens N] [--max-seq-len N]   (overrides of the defaults)
  *                          [--keep]   (keep the run's folder: examples, run.json, bundle)
+ *                          [--estimate]   (train twice: the Train page's estimate before each run,
+ *                                          first guessed, then from the first run, beside the real time)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -14,19 +16,34 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
+import { countApprovedPhrasings } from "@/db/queries/knowledge";
 import { findModelById } from "@/db/queries/models";
 import { loadDemoKnowledge } from "@/server/knowledge/demo";
 import { ensureStarterBase, registerLocalBase } from "@/server/training/bases";
 import type { EvaluationReport } from "@/server/training/evaluation";
+import { previewRun } from "@/server/training/runs";
+import { defaultTrainingSettings, ESTIMATE_RANGE } from "@/server/training/settings";
 import { ensureBenchBundle } from "../inference/build-bundle";
 import { settingsOverrideOptions, settingsOverrides, trainToReady } from "./train-to-ready";
+
+/** The Train page's defaults for this base and today's knowledge, as trainToReady uses them. */
+const defaultsFor = (base: { kind: string; summary: unknown }, knowledge: { pairs: number }) =>
+  defaultTrainingSettings(
+    { kind: base.kind, ...(base.summary as { parameters?: number; maxPositions?: number }) },
+    knowledge,
+  );
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SMOLLM2_TOKENIZER = path.resolve(repo, "../shared/models/smollm2-135m-tokenizer");
 
 async function main() {
   const { values } = parseArgs({
-    options: { base: { type: "string" }, keep: { type: "boolean" }, ...settingsOverrideOptions },
+    options: {
+      base: { type: "string" },
+      keep: { type: "boolean" },
+      estimate: { type: "boolean" },
+      ...settingsOverrideOptions,
+    },
   });
   const overrides = settingsOverrides(values);
   const bases = values.base ? [values.base] : ["starter", "smollm2-135m"];
@@ -56,7 +73,23 @@ async function main() {
     } else {
       throw new Error(`unknown --base ${which} (starter, smollm2-135m or a base model folder)`);
     }
+    const estimated = async () =>
+      (
+        await previewRun(db, base.id, {
+          ...defaultsFor(base, await countApprovedPhrasings(db)),
+          ...overrides,
+        })
+      ).estimatedSeconds;
+    const firstEstimate = await estimated();
     const trained = await trainToReady(db, dataDir, base, overrides);
+    if (values.estimate) {
+      const secondEstimate = await estimated();
+      const again = await trainToReady(db, dataDir, base, overrides);
+      const line = (label: string, estimate: number, actual: number) =>
+        `${label}: estimated ${estimate} s (shown as ${Math.round(estimate * ESTIMATE_RANGE.low)}–${Math.round(estimate * ESTIMATE_RANGE.high)} s), took ${actual.toFixed(0)} s (${(((actual - estimate) / estimate) * 100).toFixed(0)}%)`;
+      console.log(line("first run (guessed)", firstEstimate, trained.seconds));
+      console.log(line("second run (measured on the first)", secondEstimate, again.seconds));
+    }
     const phases = trained.run.progress.phaseSeconds ?? {};
     const model = await findModelById(db, trained.run.modelId!);
     const evaluation = model?.evaluation as unknown as EvaluationReport;

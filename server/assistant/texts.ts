@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { Db } from "@/db/client";
-import { writeAudit } from "@/db/queries/audit";
-import { findSetting, saveSetting } from "@/db/queries/settings";
+import { settingsGroup } from "@/server/settings-group";
 import type { RankedPair } from "./retriever/retriever";
 
 /** What the bot says when it does not answer from a pair: a company setting (admins, Settings). */
@@ -19,24 +17,15 @@ export const DEFAULT_ASSISTANT_TEXTS: AssistantTexts = {
     "Sorry, I can only help with questions about our products and services, and I don't have an answer for that one. Would you like to talk to a person?",
 };
 
-const SETTING_KEY = "assistant";
+const assistantTexts = settingsGroup(
+  "assistant",
+  assistantTextsInput,
+  DEFAULT_ASSISTANT_TEXTS,
+  "settings.assistant_changed",
+);
 
-export async function getAssistantTexts(db: Db): Promise<AssistantTexts> {
-  const stored = assistantTextsInput.partial().safeParse((await findSetting(db, SETTING_KEY)) ?? {});
-  return { ...DEFAULT_ASSISTANT_TEXTS, ...(stored.success ? stored.data : {}) };
-}
-
-export async function saveAssistantTexts(
-  db: Db,
-  actorId: string,
-  texts: AssistantTexts,
-): Promise<AssistantTexts> {
-  await db.transaction(async (tx) => {
-    await saveSetting(tx as unknown as Db, SETTING_KEY, texts, actorId);
-    await writeAudit(tx as unknown as Db, { actorId, action: "settings.assistant_changed", details: texts });
-  });
-  return texts;
-}
+export const getAssistantTexts = assistantTexts.get;
+export const saveAssistantTexts = assistantTexts.save;
 
 const unquote = (q: string) => q.trim().replace(/[?.!\s]+$/, "");
 

@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { writeAudit } from "@/db/queries/audit";
-import { findSetting, saveSetting } from "@/db/queries/settings";
+import { settingsGroup } from "@/server/settings-group";
 
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -84,22 +83,16 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   allowedOrigins: [],
 };
 
-const SETTING_KEY = "chat";
+const chatSettings = settingsGroup("chat", chatSettingsInput, DEFAULT_CHAT_SETTINGS, "settings.chat_changed");
 
-export async function getChatSettings(db: Db): Promise<ChatSettings> {
-  const stored = chatSettingsInput.partial().safeParse((await findSetting(db, SETTING_KEY)) ?? {});
-  return { ...DEFAULT_CHAT_SETTINGS, ...(stored.success ? stored.data : {}) };
-}
+export const getChatSettings = chatSettings.get;
 
 export async function saveChatSettings(
   db: Db,
   actorId: string,
   settings: ChatSettings,
 ): Promise<ChatSettings> {
-  await db.transaction(async (tx) => {
-    await saveSetting(tx as unknown as Db, SETTING_KEY, settings, actorId);
-    await writeAudit(tx as unknown as Db, { actorId, action: "settings.chat_changed", details: settings });
-  });
+  await chatSettings.save(db, actorId, settings);
   frameAncestorsCache = undefined;
   return settings;
 }
