@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { listPairSourceConversations } from "@/db/queries/feedback";
-import { getPair, type Pair } from "@/db/queries/knowledge";
+import { getPair } from "@/db/queries/knowledge";
 import { UserFacingError } from "@/server/users/errors";
 
 /** A pair as the editor shows it, with the customer conversations it came from (review queue). */
