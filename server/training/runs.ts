@@ -53,9 +53,10 @@ async function lastMeasuredRun(db: Db, base: BaseModel): Promise<MeasuredRun | u
 function guessedTokensPerSecond(base: BaseModel, method: TrainingSettings["method"]): number {
   const parameters = Number((base.summary as { parameters?: number }).parameters ?? 135_000_000);
   // Measured on 2 cores: a 135M model trains at ~210 tok/s (full, bf16) and ~425 tok/s (LoRA);
-  // small models do not scale past ~1,500 tok/s (per-step overhead dominates).
+  // small models do not scale past ~700 tok/s over the whole training phase (per-step overhead,
+  // held-out checks, retriever tuning and export: bench:pipeline --estimate, the demo on the starter).
   const at135m = method === "lora" ? 425 : 210;
-  return Math.min(1_500, (at135m * 135_000_000) / Math.max(parameters, 1_000_000));
+  return Math.min(700, (at135m * 135_000_000) / Math.max(parameters, 1_000_000));
 }
 
 /**
@@ -76,11 +77,13 @@ function estimateSeconds(
     return { seconds: Math.round(training + measured.otherSeconds * scale), basis: "measured" };
   }
   const training = (trainTokens * settings.epochs) / guessedTokensPerSecond(base, settings.method);
-  return { seconds: Math.round(training + FIRST_RUN_OTHER_SECONDS + pairs), basis: "guessed" };
+  const others = FIRST_RUN_OTHER_SECONDS + FIRST_RUN_SECONDS_PER_PAIR * pairs;
+  return { seconds: Math.round(training + others), basis: "guessed" };
 }
 
-/** Preparing, retriever tuning, evaluation and export of a first run (demo base, 2 cores), before pairs. */
-const FIRST_RUN_OTHER_SECONDS = 90;
+/** Preparing and evaluating a first run (the demo's 82 pairs took 43 s on 2 cores). */
+const FIRST_RUN_OTHER_SECONDS = 25;
+const FIRST_RUN_SECONDS_PER_PAIR = 0.25;
 
 export interface RunPreview {
   pairs: number;
