@@ -65,6 +65,7 @@ export async function insertRun(
     snapshotId: string;
     settings: Record<string, unknown>;
     createdBy: string | null;
+    progress?: TrainingProgress;
   },
 ): Promise<TrainingRun> {
   const [row] = await db.insert(trainingRuns).values(run).returning();

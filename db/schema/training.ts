@@ -60,7 +60,10 @@ export type TrainingProgress = {
   step?: number;
   totalSteps?: number;
   tokensPerSecond?: number;
+  /** Seconds left in the training phase, from its pace so far. */
   etaSeconds?: number;
+  /** The whole run as the Train page estimated it when the run was started. */
+  estimatedSeconds?: number;
   device?: string;
   precision?: string;
   parameters?: number;

@@ -157,12 +157,15 @@ export async function startRun(
   const base = await getBase(db, params.baseModelId);
   if (base.status !== "ready")
     throw new UserFacingError(`The base model "${base.name}" is not ready (${base.status})`);
+  // The estimate the admin saw stays with the run: the run page shows it beside the time so far.
+  const { estimatedSeconds } = await previewRun(db, base.id, settings);
   const snapshot = await createSnapshot(db, params.actorId);
   return insertRun(db, {
     baseModelId: base.id,
     snapshotId: snapshot.id,
     settings,
     createdBy: params.actorId,
+    progress: { estimatedSeconds },
   });
 }
 

@@ -77,7 +77,8 @@ export class TrainingWorker {
     const { db } = this.options;
     const abort = new AbortController();
     this.current = abort;
-    let progress: TrainingProgress = {};
+    // What was recorded at queueing (the estimate) stays; the pipeline adds to it.
+    let progress: TrainingProgress = { ...run.progress };
     const logTail: string[] = [];
     let cancelled = false;
 

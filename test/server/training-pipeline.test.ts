@@ -135,10 +135,16 @@ describeEachDatabase("training pipeline", (useDb) => {
 
     const queued = await caller().training.startRun({ baseModelId: base.id, settings });
     expect(queued.status).toBe("queued");
+    // The estimate the admin saw stays with the run (the run page shows it).
+    expect(queued.progress.estimatedSeconds).toBe(preview.estimatedSeconds);
     worker.start();
     const finished = await waitForRun(db, queued.id, (r) => r.status !== "queued" && r.status !== "running");
     expect({ status: finished.status, error: finished.error }).toEqual({ status: "succeeded", error: null });
-    expect(finished.progress).toMatchObject({ device: "cpu", totalSteps: expect.any(Number) });
+    expect(finished.progress).toMatchObject({
+      device: "cpu",
+      totalSteps: expect.any(Number),
+      estimatedSeconds: preview.estimatedSeconds,
+    });
     expect(Object.keys(finished.progress.phaseSeconds ?? {})).toEqual(
       expect.arrayContaining(["preparing", "training", "evaluating"]),
     );

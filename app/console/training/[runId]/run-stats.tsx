@@ -1,6 +1,7 @@
 import { formatCompact, formatCount, formatDuration, formatPercent } from "@/app/console/_training/format";
 import { phaseLabel } from "@/app/console/_training/labels";
 import type { TrainingProgress } from "@/db/schema/training";
+import { ESTIMATE_RANGE } from "@/server/training/settings";
 
 /** How a run that is no longer active ended, in words. */
 function endedPhase(status: string, phase: string | undefined): string {
@@ -61,7 +62,17 @@ export function RunStats({
           <dd>{progress.tokensPerSecond ? `${formatCount(progress.tokensPerSecond)} tokens/s` : "—"}</dd>
         </div>
         <div>
-          <dt>ETA</dt>
+          <dt>Expected in all</dt>
+          <dd data-testid="run-expected">
+            {progress.estimatedSeconds
+              ? `${formatDuration(progress.estimatedSeconds * ESTIMATE_RANGE.low)} – ${formatDuration(
+                  progress.estimatedSeconds * ESTIMATE_RANGE.high,
+                )}`
+              : "—"}
+          </dd>
+        </div>
+        <div>
+          <dt>Training left</dt>
           <dd>{active && progress.phase === "training" ? formatDuration(progress.etaSeconds) : "—"}</dd>
         </div>
         <div>
