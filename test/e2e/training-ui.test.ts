@@ -131,6 +131,8 @@ describe("training and models console in the browser", () => {
     await expect
       .poll(() => view.getByTestId("status-badge").first().textContent(), { timeout: 30_000 })
       .toBe("running");
+    // The estimate from the Train page stays on the run page, as a range.
+    await expect(view.getByTestId("run-expected").textContent()).resolves.toMatch(/^\d.* – \d/);
     await expect
       .poll(() => view.getByTestId("run-phase").textContent(), { timeout: 30_000 })
       .not.toBe("Waiting for a worker");
