@@ -9,6 +9,7 @@ import type { SessionUser } from "@/server/trpc";
 import { passwordProblem } from "@/server/users/password-policy";
 import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 it("the password policy refuses guessable passwords and says why, and accepts strong ones", () => {
   expect(passwordProblem("aaaaaaaaaa")).toMatch(/too easy to guess.*Repeated/);
@@ -29,12 +30,11 @@ describeEachDatabase("accounts", (useDb) => {
 
   beforeAll(async () => {
     const db = useDb().db;
-    const a = await createUser(
-      db,
-      { email: "root@example.com", password: "admin-password-1", role: "admin" },
-      null,
-    );
-    admin = { id: a.id, email: a.email, name: a.name, role: a.role };
+    admin = await createSessionUser(db, {
+      email: "root@example.com",
+      password: "admin-password-1",
+      role: "admin",
+    });
   });
 
   it("setup and new accounts refuse a weak password and create nothing", async () => {

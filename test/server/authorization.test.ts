@@ -6,6 +6,7 @@ import { appRouter, createCaller } from "@/server/routers/_app";
 import type { Access, Meta, SessionUser } from "@/server/trpc";
 import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 /**
  * The access rule of every tRPC procedure. A new procedure fails this test until it is listed here,
@@ -112,12 +113,11 @@ describeEachDatabase("authorization enforcement", (useDb) => {
   beforeAll(async () => {
     const db = useDb().db;
     await createUser(db, { email: "admin@example.com", password: "admin-password-1", role: "admin" }, null);
-    const s = await createUser(
-      db,
-      { email: "staff@example.com", password: "staff-password-1", role: "staff" },
-      null,
-    );
-    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+    staff = await createSessionUser(db, {
+      email: "staff@example.com",
+      password: "staff-password-1",
+      role: "staff",
+    });
   });
 
   const nonPublic = Object.entries(rules).filter(([, access]) => access !== "public");

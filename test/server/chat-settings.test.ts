@@ -10,8 +10,8 @@ import {
 } from "@/server/chat/settings";
 import { createCaller } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 const weekdays = { ...DEFAULT_CHAT_SETTINGS.openingHours, enabled: true, days: [1, 2, 3, 4, 5] };
 
@@ -75,12 +75,11 @@ describeEachDatabase("chat settings", (useDb) => {
   let admin: SessionUser;
 
   beforeAll(async () => {
-    const a = await createUser(
-      useDb().db,
-      { email: "chat-admin@example.com", password: "admin-password-1", role: "admin" },
-      null,
-    );
-    admin = { id: a.id, email: a.email, name: a.name, role: a.role };
+    admin = await createSessionUser(useDb().db, {
+      email: "chat-admin@example.com",
+      password: "admin-password-1",
+      role: "admin",
+    });
   });
 
   it("defaults until an admin saves them; saving is audited; a refused save changes nothing", async () => {

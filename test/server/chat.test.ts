@@ -7,8 +7,8 @@ import { type ChatEvent, historyOf, sendCustomerMessage } from "@/server/chat/se
 import { createCaller } from "@/server/routers/_app";
 import { reloadServingModel } from "@/server/serving";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 import { insertModel, servingBundle } from "./serving-fixtures";
 
 async function drain(events: AsyncGenerator<ChatEvent>): Promise<ChatEvent[]> {
@@ -27,12 +27,11 @@ describeEachDatabase("customer chat", (useDb) => {
     const db = useDb().db;
     bundle = await servingBundle();
     await reloadServingModel(db);
-    const s = await createUser(
-      db,
-      { email: "rev@example.com", password: "reviewer-pw-123", role: "staff" },
-      null,
-    );
-    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+    staff = await createSessionUser(db, {
+      email: "rev@example.com",
+      password: "reviewer-pw-123",
+      role: "staff",
+    });
   }, 300_000);
 
   it("without a promoted model, says so politely and keeps the customer's message", async () => {

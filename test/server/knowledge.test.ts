@@ -1,8 +1,8 @@
 import { beforeAll, expect, it } from "vitest";
 import { createCaller } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 describeEachDatabase("knowledge router", (testDb) => {
   let staff: SessionUser;
@@ -15,12 +15,12 @@ describeEachDatabase("knowledge router", (testDb) => {
   };
 
   beforeAll(async () => {
-    const s = await createUser(
-      testDb().db,
-      { email: "kim@example.com", password: "kim-password-1", role: "staff", name: "Kim" },
-      null,
-    );
-    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+    staff = await createSessionUser(testDb().db, {
+      email: "kim@example.com",
+      password: "kim-password-1",
+      role: "staff",
+      name: "Kim",
+    });
   });
 
   it("creates a pair with variants, edits it, keeps every version with a diff, and restores one", async () => {

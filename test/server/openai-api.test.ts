@@ -10,8 +10,8 @@ import { handleChatCompletions, handleListModels } from "@/server/openai/chat-co
 import { createCaller } from "@/server/routers/_app";
 import { getServingModel, reloadServingModel } from "@/server/serving";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 import { insertModel, servingBundle } from "./serving-fixtures";
 
 /**
@@ -74,12 +74,11 @@ describeEachDatabase("OpenAI-compatible API", (useDb) => {
   beforeAll(async () => {
     const db = useDb().db;
     const bundle = await servingBundle();
-    const a = await createUser(
-      db,
-      { email: "api-admin@example.com", password: "admin-password-1", role: "admin" },
-      null,
-    );
-    admin = { id: a.id, email: a.email, name: a.name, role: a.role };
+    admin = await createSessionUser(db, {
+      email: "api-admin@example.com",
+      password: "admin-password-1",
+      role: "admin",
+    });
     await reloadServingModel(db);
     api = await serveApi(db);
     key = (await createCaller({ db, user: admin }).apiKeys.create({ name: "CRM integration" })).key;

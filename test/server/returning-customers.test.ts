@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConversation, insertMessage } from "@/db/queries/conversations";
 import { createCaller } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 /** A real SMTP server on a free port: what the product's mail would reach. */
 const received: { to: string[]; body: string }[] = [];
@@ -37,12 +37,11 @@ describeEachDatabase("returning customers", (useDb) => {
   let staff: SessionUser;
 
   beforeAll(async () => {
-    const s = await createUser(
-      useDb().db,
-      { email: "agent@example.com", password: "agent-password-1", role: "staff" },
-      null,
-    );
-    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+    staff = await createSessionUser(useDb().db, {
+      email: "agent@example.com",
+      password: "agent-password-1",
+      role: "staff",
+    });
   });
 
   it("a customer sees their own conversations, with team replies unread until they open them", async () => {

@@ -3,9 +3,9 @@ import { listConfirmedQuestions } from "@/db/queries/feedback";
 import { createPair, getPair } from "@/db/queries/knowledge";
 import { createCaller } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/trpc";
-import { createUser } from "@/server/users/service";
 import { insertRatedDownAnswer } from "../helpers/conversations";
 import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 const pairs = [
   {
@@ -28,17 +28,16 @@ describeEachDatabase("review queue for volume", (useDb) => {
 
   beforeAll(async () => {
     const db = useDb().db;
-    const s = await createUser(
-      db,
-      { email: "queue@example.com", password: "queue-password-1", role: "staff" },
-      null,
-    );
-    staff = { id: s.id, email: s.email, name: s.name, role: s.role };
+    staff = await createSessionUser(db, {
+      email: "queue@example.com",
+      password: "queue-password-1",
+      role: "staff",
+    });
     for (const p of pairs) {
       const row = await createPair(
         db,
         { ...p, variants: [], context: [], product: null, tags: [], status: "approved" },
-        s.id,
+        staff.id,
       );
       ids.push(row.id);
     }
