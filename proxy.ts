@@ -4,9 +4,11 @@ import { currentFrameAncestors } from "@/server/chat/settings";
 import { getDatabase } from "@/server/db";
 
 /**
- * The sign-in and setup forms post a few hundred bytes to their server actions (and next-auth to
- * its routes): a body declared larger is refused with 413 before Next reads it (its own limit
- * answers with a 500 or a reset).
+ * Before Next.js handles a request:
+ * - the sign-in and setup forms post a few hundred bytes to their server actions (and next-auth to
+ *   its routes): a body declared larger is refused with 413 before Next reads it (its own limit
+ *   answers with a 500 or a reset);
+ * - the chat page gets the CSP frame-ancestors of the sites allowed to embed it.
  */
 const MAX_FORM_BYTES = 64 * 1024;
 
