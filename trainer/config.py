@@ -174,6 +174,8 @@ class RunConfig:
     precision: str = "auto"
     export_int8: bool = False
     export_onnx: bool = True
+    # The serving decoders (fused_export.py) at fp32, int8 and int4 beside the standard model.onnx.
+    export_fused: bool = True
     save_dtype: str = "float32"
     checkpoint_dir: str | None = None
     checkpoint_every: int | None = None
@@ -260,7 +262,7 @@ def parse_run_config(d: dict) -> RunConfig:
         _bad(f"precision must be auto|fp32|bf16, got {cfg.precision!r}")
     if cfg.save_dtype not in ("float32", "bfloat16", "float16"):
         _bad(f"save_dtype must be float32|bfloat16|float16, got {cfg.save_dtype!r}")
-    for b in ("packing", "export_int8", "export_onnx", "resume", "gradient_checkpointing", "restore_best"):
+    for b in ("packing", "export_int8", "export_onnx", "export_fused", "resume", "gradient_checkpointing", "restore_best"):
         if not isinstance(getattr(cfg, b), bool):
             _bad(f"{b} must be true or false")
     if cfg.resume and not cfg.checkpoint_dir:

@@ -159,6 +159,54 @@ def check_parity(model: LlamaForCausalLM, onnx_path: str, tol: float | None = PA
     return {"max_abs_diff": worst, "top1_agreement": agree}
 
 
+def fused_parity_inputs(cfg, seed: int = 0, n_decode: int = 3) -> dict:
+    """Two prompts (7 tokens, read in chunks of 4, and 3), then batched single-token steps."""
+    rng = np.random.default_rng(seed)
+    prompts = [rng.integers(0, cfg.vocab_size, n).tolist() for n in (7, 3)]
+    decode = [rng.integers(0, cfg.vocab_size, len(prompts)).tolist() for _ in range(n_decode)]
+    return {"prompts": prompts, "chunk": 4, "decode": decode}
+
+
+@torch.no_grad()
+def torch_fused_reference(model: LlamaForCausalLM, spec: dict) -> list:
+    """What the fused graph must give: each prompt's last logits, then each decode step's, per row."""
+    model = model.float().eval()
+    per_row = []
+    for r, prompt in enumerate(spec["prompts"]):
+        logits, past = model(torch.tensor([prompt]), use_cache=True)
+        row = [logits[0, -1].numpy()]
+        for ids in spec["decode"]:
+            logits, past = model(torch.tensor([[ids[r]]]), position_ids=torch.tensor([[past[0][0].shape[2]]]), past_key_values=past, use_cache=True)
+            row.append(logits[0, -1].numpy())
+        per_row.append(row)
+    return [np.stack([row[k] for row in per_row]) for k in range(len(spec["decode"]) + 1)]
+
+
+def run_fused(model_path: str, cfg, spec: dict) -> list:
+    with tempfile.TemporaryDirectory(prefix="fused-check-") as tmp:
+        full = {**spec, "model": os.path.abspath(model_path), "num_layers": cfg.num_hidden_layers, "kv_heads": cfg.num_key_value_heads, "head_dim": cfg.head_dim, "out_dir": tmp}
+        spec_path = os.path.join(tmp, "spec.json")
+        with open(spec_path, "w") as f:
+            json.dump(full, f)
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fused_check.mjs")
+        res = subprocess.run([node_binary(), script, spec_path], capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
+        if res.returncode != 0:
+            raise TrainerError("export_check_failed", f"onnxruntime-node failed on the fused decoder: {res.stderr.strip()[-800:]}")
+        rows = len(spec["prompts"])
+        return [np.fromfile(os.path.join(tmp, f"logits_{k}.bin"), dtype=np.float32).reshape(rows, -1) for k in range(len(spec["decode"]) + 1)]
+
+
+def check_fused_parity(model: LlamaForCausalLM, path: str, tol: float | None = PARITY_TOL) -> dict:
+    """Chunked prefill, merged batch and cached steps of the fused graph against PyTorch."""
+    spec = fused_parity_inputs(model.config)
+    ref, got = torch_fused_reference(model, spec), run_fused(path, model.config, spec)
+    worst = max(float(np.abs(r - g).max()) for r, g in zip(ref, got))
+    agree = float(np.mean([(r.argmax(-1) == g.argmax(-1)).mean() for r, g in zip(ref, got)]))
+    if tol is not None and not worst <= tol:
+        raise TrainerError("export_check_failed", f"fused decoder logits differ from PyTorch by {worst:.3g} (> {tol})")
+    return {"max_abs_diff": worst, "top1_agreement": agree}
+
+
 def generation_config(src_dir: str, model_cfg) -> dict:
     gen = read_json(os.path.join(src_dir, "generation_config.json"))
     if gen:
@@ -167,7 +215,66 @@ def generation_config(src_dir: str, model_cfg) -> dict:
     return {"bos_token_id": ids["bos"], "eos_token_id": ids["eos"], "pad_token_id": ids["pad"], "do_sample": False, "max_new_tokens": 256}
 
 
-def write_bundle(model: LlamaForCausalLM, tokenizer_dir: str, out_dir: str, meta: dict, int8: bool = False, onnx: bool = True, save_dtype: str = "float32", cancelled=lambda: False) -> dict:
+def probe_prompts(train_file: str | None, n: int = 16, max_len: int = 96) -> list:
+    """Prompts of the first training examples (what precedes their first learned token)."""
+    out = []
+    if not train_file or not os.path.exists(train_file):
+        return out
+    with open(train_file) as f:
+        for line in f:
+            ex = json.loads(line)
+            first = next((i for i, t in enumerate(ex.get("labels", [])) if t != -100), None)
+            if first and first <= max_len:
+                out.append(ex["input_ids"][:first])
+            if len(out) >= n:
+                break
+    return out
+
+
+@torch.no_grad()
+def greedy_tokens(model: LlamaForCausalLM, prompt: list, n_new: int) -> list:
+    logits, past = model(torch.tensor([prompt]), use_cache=True)
+    out = []
+    for _ in range(n_new):
+        out.append(int(logits[0, -1].argmax()))
+        logits, past = model(torch.tensor([[out[-1]]]), position_ids=torch.tensor([[len(prompt) + len(out) - 1]]), past_key_values=past, use_cache=True)
+    return out
+
+
+def greedy_agreement(model: LlamaForCausalLM, path: str, prompts: list, n_new: int = 16) -> float:
+    """Share of prompts whose greedy continuation through the ONNX graph is PyTorch's, token for token.
+
+    The graph reads PyTorch's own continuation (teacher forcing): its answer is identical exactly when
+    its argmax equals PyTorch's next token at every step.
+    """
+    model = model.float().eval()
+    answers = [greedy_tokens(model, p, n_new) for p in prompts]
+    spec = {"prompts": prompts, "chunk": 64, "decode": [[a[k] for a in answers] for k in range(n_new - 1)]}
+    got = run_fused(path, model.config, spec)  # step k: logits for token k of every answer
+    same = [all(int(got[k][r].argmax()) == answers[r][k] for k in range(n_new)) for r in range(len(prompts))]
+    return sum(same) / max(len(same), 1)
+
+
+def export_fused_variants(model: LlamaForCausalLM, out_dir: str, prompts: list, check: bool) -> dict:
+    """model.fused{,.int8,.int4}.onnx with their parity against PyTorch (fp32 strict, quantized recorded)."""
+    from .fused_export import DEFAULT_BLOCK_SIZE, FUSED_CONTRACT, export_fused, fused_file_name
+
+    info = {"contract": FUSED_CONTRACT, "block_size": DEFAULT_BLOCK_SIZE, "files": {}}
+    rng = np.random.default_rng(1)
+    prompts = prompts or [rng.integers(0, model.config.vocab_size, 12).tolist() for _ in range(8)]
+    for precision, bits in (("fp32", None), ("int8", 8), ("int4", 4)):
+        name = fused_file_name(bits)
+        export_fused(model, os.path.join(out_dir, name), bits)
+        entry = {"file": name}
+        if check:
+            entry["parity"] = check_fused_parity(model, os.path.join(out_dir, name), tol=PARITY_TOL if bits is None else None)
+            entry["greedy_identical"] = greedy_agreement(model, os.path.join(out_dir, name), prompts)
+            log(f"fused {precision}: max |diff| {entry['parity']['max_abs_diff']:.3g}, greedy answers identical {entry['greedy_identical']:.0%}")
+        info["files"][precision] = entry
+    return info
+
+
+def write_bundle(model: LlamaForCausalLM, tokenizer_dir: str, out_dir: str, meta: dict, int8: bool = False, onnx: bool = True, save_dtype: str = "float32", cancelled=lambda: False, fused: bool = True, probe_prompts: list | None = None) -> dict:
     """Writes every bundle file into out_dir (the caller renames it into place); returns bundle.json."""
     model = model.float().eval()
     if save_dtype != "float32":
@@ -204,6 +311,9 @@ def write_bundle(model: LlamaForCausalLM, tokenizer_dir: str, out_dir: str, meta
             if onnx_info.get("parity") != "skipped":
                 onnx_info["int8"] = check_parity(model, qpath, tol=None)
                 log(f"int8 model: max |diff| {onnx_info['int8']['max_abs_diff']:.3g}, top-1 agreement {onnx_info['int8']['top1_agreement']:.3f}")
+        if fused:
+            onnx_info["fused"] = export_fused_variants(model, out_dir, probe_prompts or [], check=onnx_info.get("parity") != "skipped")
+            files.extend(v["file"] for v in onnx_info["fused"]["files"].values())
     bundle = {
         "contract_version": CONTRACT_VERSION,
         "id": meta.get("id") or uuid.uuid4().hex,

@@ -15,7 +15,7 @@ from .checkpoint import load_checkpoint, load_trainable, save_checkpoint, traina
 from .config import ModelConfig, RunConfig, auto_cpu_bf16
 from .data import Batches, Schedule, load_examples
 from .errors import Cancelled, TrainerError, is_oom
-from .export import write_bundle
+from .export import probe_prompts, write_bundle
 from .lora import apply_lora, freeze_to, merge_lora
 from .model import LlamaForCausalLM
 from .modelio import load_pretrained, read_json, special_token_ids
@@ -341,7 +341,7 @@ def train(cfg: RunConfig) -> dict:
     meta = {**cfg.bundle_meta, "base_model": cfg.bundle_meta.get("base_model") or (os.path.basename(os.path.abspath(cfg.base_dir)) if cfg.base_dir else None),
             "hyperparameters": {**hyper, "precision": precision, "device": device.type, "world_size": dist.world}, "metrics": metrics}
     metrics["duration_s"] = round(time.time() - t_start, 3)
-    atomic_bundle(out_dir, lambda tmp: write_bundle(model, tok_dir, tmp, meta, int8=cfg.export_int8, onnx=cfg.export_onnx, save_dtype=cfg.save_dtype))
+    atomic_bundle(out_dir, lambda tmp: write_bundle(model, tok_dir, tmp, meta, int8=cfg.export_int8, onnx=cfg.export_onnx, save_dtype=cfg.save_dtype, fused=cfg.export_fused, probe_prompts=probe_prompts(cfg.train_file)))
     metrics["duration_s"] = round(time.time() - t_start, 3)
     bundle = read_json(os.path.join(out_dir, "bundle.json"))
     emit("done", metrics=metrics, output_dir=out_dir, bundle_id=bundle["id"], onnx=bundle.get("onnx"))

@@ -42,6 +42,11 @@ def test_tiny_model_learns_toy_task_and_reports_progress(tmp_path, tiny_base, to
     meta = json.loads((bundle / "bundle.json").read_text())
     assert meta["id"] == "test-bundle" and meta["dataset_snapshot_id"] == "snap-1" and meta["metrics"]["val_loss"] == m["val_loss"]
     assert meta["onnx"]["parity"]["max_abs_diff"] <= 1e-4
+    fused = meta["onnx"]["fused"]["files"]
+    assert {v["file"] for v in fused.values()} <= names and set(fused) == {"fp32", "int8", "int4"}
+    assert fused["fp32"]["parity"]["max_abs_diff"] <= 1e-4 and fused["fp32"]["greedy_identical"] == 1.0
+    # Quantized serving graphs answer as the trained model does on the training prompts.
+    assert fused["int8"]["greedy_identical"] >= 0.95 and fused["int4"]["greedy_identical"] >= 0.95
     assert [p for p in os.listdir(tmp_path) if ".tmp" in p] == []
     # The model really learned the task: greedy answers on prompts shaped unlike most training ones.
     model = load_pretrained(str(bundle))
