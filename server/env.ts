@@ -35,7 +35,7 @@ const envSchema = z.object({
     .url({ error: "TUNEDESK_PUBLIC_URL must be the site's address, like https://support.example.com" })
     .optional(),
   TUNEDESK_SERVE_PRECISION: z
-    .enum(["fp32", "int8"], { error: "TUNEDESK_SERVE_PRECISION must be fp32 or int8" })
+    .enum(["fp32", "int8", "int4"], { error: "TUNEDESK_SERVE_PRECISION must be fp32, int8 or int4" })
     .default("fp32"),
 });
 

@@ -2,6 +2,7 @@
  * Reads the text side of a model bundle (config, tokenizer, chat template, generation defaults).
  * Deliberately free of onnxruntime so the training worker can use it to render training data.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
@@ -106,4 +107,21 @@ export function chatTemplateSource(config: TokenizerConfig): string {
     if (chosen) return chosen.template;
   }
   throw new Error("tokenizer_config.json has no chat_template");
+}
+
+export type ServingPrecision = "fp32" | "int8" | "int4";
+
+/**
+ * The decoder files that serve `precision`, best first: the fused graph (GroupQueryAttention,
+ * MatMulNBits; trainer/fused_export.py), then the standard graph bundles exported before it.
+ */
+const DECODER_FILES: Record<ServingPrecision, string[]> = {
+  fp32: ["model.fused.onnx", "model.onnx"],
+  int8: ["model.fused.int8.onnx", "model.int8.onnx"],
+  int4: ["model.fused.int4.onnx"],
+};
+
+/** The bundle's decoder file for `precision`, or undefined when the bundle has none. */
+export function decoderFileFor(bundleDir: string, precision: ServingPrecision): string | undefined {
+  return DECODER_FILES[precision].find((f) => existsSync(join(bundleDir, f)));
 }

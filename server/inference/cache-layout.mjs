@@ -3,7 +3,9 @@
 // thread uses. Types: cache-layout.d.mts.
 //
 // Per layer a key and a value tensor of [batch, kvHeads, length, headDim] floats, stored in one list
-// [k0, v0, k1, v1, ...]. Rows are left-padded so every row's newest token is in the last column.
+// [k0, v0, k1, v1, ...]. Where a row's tokens sit depends on the graph (`shape.align`):
+// - "end" (model.onnx): rows are left-padded so every row's newest token is in the last column;
+// - "start" (the fused graphs' GroupQueryAttention): a row's tokens fill it from column 0, zeros after.
 
 /** The tensors of a cache with no positions yet (any batch size). */
 export function emptyTensors(numLayers) {
@@ -29,11 +31,13 @@ export function presentTensors(outputs, numLayers) {
 }
 
 /**
- * Tensors whose row i holds the last `keep` positions of `rows[i]` (a row of some source cache),
- * right-aligned and left-padded with zeros to `length`.
+ * Tensors whose row i holds the `keep` newest positions of `rows[i]` (a row of some source cache),
+ * padded with zeros to `length` on the side `shape.align` leaves free. With "start", a source row's
+ * tokens are its first `keep` columns: callers keep all of a row's tokens (the scheduler does).
  */
 export function gatherTensors(shape, rows, length) {
   const { kvHeads, headDim } = shape;
+  const fromStart = shape.align === "start";
   const tensors = [];
   for (let t = 0; t < 2 * shape.numLayers; t++) {
     const out = new Float32Array(rows.length * kvHeads * length * headDim);
@@ -42,8 +46,9 @@ export function gatherTensors(shape, rows, length) {
         throw new Error(`cannot keep ${keep} positions (source ${cache.length}, target ${length})`);
       const src = cache.tensors[t];
       for (let h = 0; h < kvHeads; h++) {
-        const srcStart = ((row * kvHeads + h) * cache.length + (cache.length - keep)) * headDim;
-        const dstStart = ((dstRow * kvHeads + h) * length + (length - keep)) * headDim;
+        const srcStart =
+          ((row * kvHeads + h) * cache.length + (fromStart ? 0 : cache.length - keep)) * headDim;
+        const dstStart = ((dstRow * kvHeads + h) * length + (fromStart ? 0 : length - keep)) * headDim;
         out.set(src.subarray(srcStart, srcStart + keep * headDim), dstStart);
       }
     });

@@ -26,16 +26,54 @@ export interface ForwardOutput<C extends CacheRef = CacheRef> {
 }
 
 export interface RawTensor {
-  type: "int64" | "float32";
-  data: BigInt64Array | Float32Array;
+  type: "int64" | "int32" | "float32";
+  data: BigInt64Array | Int32Array | Float32Array;
   dims: number[];
+}
+
+/**
+ * Which decoder graph a session runs, from its input names: "standard" (model.onnx, DESIGN.md's
+ * contract: attention mask + position ids, rows left-padded) or "fused" (model.fused*.onnx,
+ * GroupQueryAttention: each row's length in `seqlens_k`, rows from column 0, last logits only).
+ */
+export type DecoderContract = "standard" | "fused";
+
+export function contractOf(inputNames: readonly string[]): DecoderContract {
+  return inputNames.includes("seqlens_k") ? "fused" : "standard";
+}
+
+/** The cache layout a contract needs (cache-layout.mjs). */
+export function alignOf(contract: DecoderContract): "end" | "start" {
+  return contract === "fused" ? "start" : "end";
 }
 
 export type RawFeeds = Record<string, RawTensor>;
 export type RawOutput = { data: Float32Array; dims: readonly number[] };
 
-/** input_ids, attention_mask (zeros on left padding), position_ids (real tokens only); the past comes from the cache. */
-export function buildTokenFeeds(input: ForwardInput): RawFeeds {
+/** The token inputs of one model call for `contract`; the past comes from the cache. */
+export function buildTokenFeeds(input: ForwardInput, contract: DecoderContract = "standard"): RawFeeds {
+  return contract === "fused" ? fusedTokenFeeds(input) : standardTokenFeeds(input);
+}
+
+/**
+ * input_ids, seqlens_k (each row's real tokens after this call, minus one) and
+ * total_sequence_length (the longest row's); GroupQueryAttention derives positions from them.
+ */
+function fusedTokenFeeds(input: ForwardInput): RawFeeds {
+  const { batch, seq } = input;
+  const ids = new BigInt64Array(batch * seq);
+  for (let i = 0; i < ids.length; i++) ids[i] = BigInt(input.inputIds[i]!);
+  const seqlens = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) seqlens[b] = input.firstPosition[b]! + seq - 1;
+  return {
+    input_ids: { type: "int64", data: ids, dims: [batch, seq] },
+    seqlens_k: { type: "int32", data: seqlens, dims: [batch] },
+    total_sequence_length: { type: "int32", data: Int32Array.of(input.past.length + seq), dims: [] },
+  };
+}
+
+/** input_ids, attention_mask (zeros on left padding), position_ids (real tokens only). */
+function standardTokenFeeds(input: ForwardInput): RawFeeds {
   const { batch, seq, past } = input;
   const total = past.length + seq;
   const ids = new BigInt64Array(batch * seq);
@@ -65,14 +103,17 @@ export function lastPositionLogits(logits: RawOutput): { logits: Float32Array; v
   return { logits: last, vocab };
 }
 
-/** Throws unless the session's names follow the contract for `shape.numLayers` layers. */
+/** Throws unless the session's names follow its contract for `shape.numLayers` layers; returns the contract. */
 export function checkContract(
   modelPath: string,
   inputNames: readonly string[],
   outputNames: readonly string[],
   shape: KvShape,
-): void {
-  const missing = ["input_ids", "attention_mask", "position_ids", "past_key_values.0.key"].filter(
+): DecoderContract {
+  const contract = contractOf(inputNames);
+  const tokenInputs =
+    contract === "fused" ? ["seqlens_k", "total_sequence_length"] : ["attention_mask", "position_ids"];
+  const missing = ["input_ids", ...tokenInputs, "past_key_values.0.key"].filter(
     (n) => !inputNames.includes(n),
   );
   const layers = inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
@@ -81,6 +122,7 @@ export function checkContract(
       `${modelPath} does not follow the decoder contract (missing ${missing.join(", ") || "nothing"}; ${layers} cache layers, config says ${shape.numLayers})`,
     );
   }
+  return contract;
 }
 
 export interface DecoderSessionOptions {

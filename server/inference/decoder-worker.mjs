@@ -7,7 +7,8 @@ import * as ort from "onnxruntime-node";
 import { emptyTensors, gatherTensors, pastFeeds, presentTensors } from "./cache-layout.mjs";
 
 const port = parentPort;
-const { shape } = workerData;
+/** The cache layout, completed once the session says which graph it runs (cache-layout.mjs). */
+let shape = workerData.shape;
 /** id -> { batch, length, tensors }, or { error } when building that cache failed. */
 const caches = new Map();
 
@@ -35,10 +36,9 @@ async function run(session, { feeds, pastId, presentId }) {
   for (const [name, t] of Object.entries({ ...feeds, ...pastFeeds(past.tensors, dims) }))
     tensors[name] = new ort.Tensor(t.type, t.data, t.dims);
   const out = await session.run(tensors);
-  const seq = feeds.input_ids.dims[1];
   caches.set(presentId, {
     batch: past.batch,
-    length: past.length + seq,
+    length: out["present.0.key"].dims[2],
     tensors: presentTensors(out, shape.numLayers),
   });
   return { data: out.logits.data, dims: out.logits.dims };
@@ -90,6 +90,8 @@ async function handle(session, msg) {
 let session;
 try {
   session = await ort.InferenceSession.create(workerData.modelPath, workerData.sessionOptions);
+  // Same rule as decoder-io.ts contractOf: the fused graphs keep each row's tokens from column 0.
+  shape = { ...shape, align: session.inputNames.includes("seqlens_k") ? "start" : "end" };
   port.postMessage({ type: "ready", inputNames: session.inputNames, outputNames: session.outputNames });
 } catch (err) {
   port.postMessage({ type: "load-error", message: errorMessage(err) });

@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BatchScheduler, type DecoderModel } from "./batch-scheduler";
-import { kvShapeOf, loadTokenizerBundle } from "./bundle";
+import { decoderFileFor, kvShapeOf, loadTokenizerBundle, type ServingPrecision } from "./bundle";
 import { buildLogitsProcessors } from "./logits-processors";
 import { OnnxDecoder } from "./onnx-decoder";
 import { ChatFormat } from "./prompt-builder";
@@ -23,8 +23,8 @@ export interface EngineOptions {
   threads?: number;
   /** Let onnxruntime threads busy-wait between ops (default false: on shared cores it costs more than it saves). */
   spinWait?: boolean;
-  /** 'int8' loads model.int8.onnx (dynamic quantization) instead of model.onnx. */
-  precision?: "fp32" | "int8";
+  /** Which of the bundle's decoders to load (bundle.ts decoderFileFor; default fp32). */
+  precision?: ServingPrecision;
   /** Explicit ONNX file name inside the bundle; overrides `precision`. */
   modelFile?: string;
   /** Most sequences decoded together (default 16). */
@@ -82,7 +82,9 @@ export class InferenceEngine {
     const config = bundle.config;
     if (!config) throw new Error(`${bundleDir} has no config.json`);
     const shape = kvShapeOf(config);
-    const file = options.modelFile ?? (options.precision === "int8" ? "model.int8.onnx" : "model.onnx");
+    const precision = options.precision ?? "fp32";
+    const file = options.modelFile ?? decoderFileFor(bundleDir, precision);
+    if (!file) throw new Error(`${bundleDir} has no ${precision} decoder`);
     const decoder = await (options.worker === false ? OnnxDecoder : WorkerDecoder).load(
       join(bundleDir, file),
       shape,

@@ -1,8 +1,8 @@
 /**
  * Batched key/value caches. The scheduler holds them as `CacheRef`s: a batch size and a length,
  * wherever the floats live (this thread's `KvCache`, or the decoder worker's own store).
- * Rows are left-padded so every row's newest token is in the last column, and re-gathered (copied)
- * only when the batch changes: a sequence joins or leaves.
+ * Rows are aligned as the graph wants them (KvShape.align), and re-gathered (copied) only when the
+ * batch changes: a sequence joins or leaves.
  */
 import { emptyTensors, gatherTensors } from "./cache-layout.mjs";
 
@@ -10,6 +10,8 @@ export interface KvShape {
   numLayers: number;
   kvHeads: number;
   headDim: number;
+  /** Where a row's tokens sit (cache-layout.mjs): "end" (model.onnx, the default) or "start" (fused graphs). */
+  align?: "end" | "start";
 }
 
 /** A batch cache as the scheduler sees it. */
@@ -66,8 +68,8 @@ export class KvCache implements CacheRef {
   }
 
   /**
-   * New cache whose row i holds the last `keep` positions of `rows[i]`, right-aligned and
-   * left-padded with zeros to `length` (default: the longest kept row). Used to merge freshly
+   * New cache whose row i holds the newest `keep` positions of `rows[i]`, padded with zeros to
+   * `length` (default: the longest kept row) as `shape.align` says. Used to merge freshly
    * prefilled sequences in, split finished ones out, and drop all-padding columns.
    */
   static gather(shape: KvShape, rows: ReadonlyArray<GatherRow<KvCache>>, length?: number): KvCache {

@@ -2,8 +2,10 @@
 import * as ort from "onnxruntime-node";
 import { pastFeeds, presentTensors } from "./cache-layout.mjs";
 import {
+  alignOf,
   buildTokenFeeds,
   checkContract,
+  type DecoderContract,
   type DecoderSessionOptions,
   type ForwardInput,
   type ForwardOutput,
@@ -19,8 +21,9 @@ export class OnnxDecoder extends InThreadCaches {
   private constructor(
     private readonly session: ort.InferenceSession,
     shape: KvShape,
+    private readonly contract: DecoderContract,
   ) {
-    super(shape);
+    super({ ...shape, align: alignOf(contract) });
   }
 
   static async load(
@@ -29,28 +32,31 @@ export class OnnxDecoder extends InThreadCaches {
     options: DecoderSessionOptions = {},
   ): Promise<OnnxDecoder> {
     const session = await ort.InferenceSession.create(modelPath, sessionOptions(options));
+    let contract: DecoderContract;
     try {
-      checkContract(modelPath, session.inputNames, session.outputNames, shape);
+      contract = checkContract(modelPath, session.inputNames, session.outputNames, shape);
     } catch (err) {
       await session.release();
       throw err;
     }
-    return new OnnxDecoder(session, shape);
+    return new OnnxDecoder(session, shape, contract);
   }
 
   async forward(input: ForwardInput<KvCache>): Promise<ForwardOutput<KvCache>> {
-    const { past, batch, seq } = input;
+    const { past, batch } = input;
     const raw: RawFeeds = {
-      ...buildTokenFeeds(input),
+      ...buildTokenFeeds(input, this.contract),
       ...pastFeeds(past.tensors, [batch, this.shape.kvHeads, past.length, this.shape.headDim]),
     };
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(raw)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    for (const [name, t] of Object.entries(raw))
+      feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
     const out = (await this.session.run(feeds)) as Record<string, ort.Tensor & { data: Float32Array }>;
     const present = presentTensors(out, this.shape.numLayers);
+    const presentLength = out["present.0.key"]!.dims[2]!;
     return {
       ...lastPositionLogits(out.logits!),
-      present: new KvCache(this.shape, batch, past.length + seq, present),
+      present: new KvCache(this.shape, batch, presentLength, present),
     };
   }
 

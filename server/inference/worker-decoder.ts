@@ -6,8 +6,10 @@
  */
 import { Worker } from "node:worker_threads";
 import {
+  alignOf,
   buildTokenFeeds,
   checkContract,
+  type DecoderContract,
   type DecoderSessionOptions,
   type ForwardInput,
   type ForwardOutput,
@@ -47,10 +49,14 @@ export class WorkerDecoder {
   private failed: Error | undefined;
   private readonly exited: Promise<void>;
 
+  readonly shape: KvShape;
+
   private constructor(
     private readonly worker: Worker,
-    readonly shape: KvShape,
+    shape: KvShape,
+    private readonly contract: DecoderContract,
   ) {
+    this.shape = { ...shape, align: alignOf(contract) };
     worker.on("message", (msg: WorkerMessage) => {
       if (msg.type !== "result" && msg.type !== "error" && msg.type !== "cache-count") return;
       const waiter = this.pending.get(msg.id);
@@ -80,15 +86,16 @@ export class WorkerDecoder {
       worker.once("message", resolve);
       worker.once("error", reject);
     });
+    let contract: DecoderContract;
     try {
       if (ready.type === "load-error") throw new Error(ready.message);
       if (ready.type !== "ready") throw new Error(`decoder worker sent ${ready.type} before ready`);
-      checkContract(modelPath, ready.inputNames, ready.outputNames, shape);
+      contract = checkContract(modelPath, ready.inputNames, ready.outputNames, shape);
     } catch (err) {
       await worker.terminate();
       throw err;
     }
-    return new WorkerDecoder(worker, shape);
+    return new WorkerDecoder(worker, shape, contract);
   }
 
   /** Set once the worker failed or exited: later calls fail at once instead of waiting forever. */
@@ -118,7 +125,7 @@ export class WorkerDecoder {
   }
 
   async forward(input: ForwardInput<WorkerCache>): Promise<ForwardOutput<WorkerCache>> {
-    const feeds = buildTokenFeeds(input);
+    const feeds = buildTokenFeeds(input, this.contract);
     const present = new WorkerCache(this.nextCacheId++, input.batch, input.past.length + input.seq);
     const logits = (await this.request(
       { type: "run", feeds, pastId: input.past.id, presentId: present.id },

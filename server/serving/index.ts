@@ -5,13 +5,12 @@
  * the process that promotes calls `reloadServingModel(db)` to swap at once.
  */
 
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Db } from "@/db/client";
 import { findProductionModel } from "@/db/queries/models";
 import type { Model } from "@/db/schema";
 import { type Env, env } from "@/server/env";
 import { type EngineOptions, ModelManager } from "@/server/inference";
+import { decoderFileFor } from "@/server/inference/bundle";
 
 /** A bundle that failed to load is retried after this long (it may be fixed on disk meanwhile). */
 const RETRY_FAILED_LOAD_MS = 60_000;
@@ -36,19 +35,21 @@ const globalKey = Symbol.for("tunedesk.serving");
 type GlobalWithServing = typeof globalThis & { [globalKey]?: ServingState };
 
 /**
- * Engine settings for a bundle, from the environment's serving settings. int8 needs the bundle's
- * model.int8.onnx (exported when the run asked for it); a bundle without one is served in fp32.
+ * Engine settings for a bundle, from the environment's serving settings. A bundle without a
+ * decoder of that precision (trained before the fused exports, int8 not ticked) is served in fp32.
+ * Evaluation loads candidates with the same settings, so what is promoted is what was measured.
  */
 export function servingEngineOptions(
   bundlePath: string,
   settings: Pick<Env, "TUNEDESK_SERVE_THREADS" | "TUNEDESK_SERVE_PRECISION">,
 ): EngineOptions {
   const threads = settings.TUNEDESK_SERVE_THREADS;
-  if (settings.TUNEDESK_SERVE_PRECISION === "int8" && !existsSync(join(bundlePath, "model.int8.onnx"))) {
-    console.warn(`[serving] ${bundlePath} has no model.int8.onnx: serving it in fp32`);
+  const precision = settings.TUNEDESK_SERVE_PRECISION;
+  if (precision !== "fp32" && !decoderFileFor(bundlePath, precision)) {
+    console.warn(`[serving] ${bundlePath} has no ${precision} decoder: serving it in fp32`);
     return { threads, precision: "fp32" };
   }
-  return { threads, precision: settings.TUNEDESK_SERVE_PRECISION };
+  return { threads, precision };
 }
 
 function state(): ServingState {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { models } from "@/db/schema";
@@ -82,15 +85,17 @@ describeEachDatabase("serving model", (useDb) => {
 });
 
 describe("serving settings", () => {
-  it("serves int8 when asked and the bundle has it, fp32 otherwise", async () => {
-    const withInt8 = await tinyBundle();
-    const fp32Only = await servingBundle();
-    const int8 = { TUNEDESK_SERVE_THREADS: 3, TUNEDESK_SERVE_PRECISION: "int8" } as const;
-    expect(servingEngineOptions(withInt8, int8)).toEqual({ threads: 3, precision: "int8" });
-    expect(servingEngineOptions(fp32Only, int8)).toEqual({ threads: 3, precision: "fp32" });
-    expect(servingEngineOptions(withInt8, { ...int8, TUNEDESK_SERVE_PRECISION: "fp32" })).toEqual({
-      threads: 3,
-      precision: "fp32",
-    });
+  it("serves the precision asked for when the bundle has that decoder, fp32 otherwise", async () => {
+    const full = await tinyBundle();
+    // A bundle trained before the quantized and fused exports: model.onnx only.
+    const fp32Only = await mkdtemp(join(tmpdir(), "fp32-only-"));
+    await writeFile(join(fp32Only, "model.onnx"), "");
+    const ask = (precision: "fp32" | "int8" | "int4") =>
+      ({ TUNEDESK_SERVE_THREADS: 3, TUNEDESK_SERVE_PRECISION: precision }) as const;
+    for (const precision of ["fp32", "int8", "int4"] as const) {
+      expect(servingEngineOptions(full, ask(precision))).toEqual({ threads: 3, precision });
+      expect(servingEngineOptions(fp32Only, ask(precision))).toEqual({ threads: 3, precision: "fp32" });
+    }
+    await rm(fp32Only, { recursive: true });
   }, 300_000);
 });

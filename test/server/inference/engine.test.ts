@@ -8,12 +8,7 @@ let engine: InferenceEngine;
 
 beforeAll(async () => {
   bundleDir = await tinyBundle();
-  engine = await InferenceEngine.load(bundleDir, { threads: 2, maxBatchSize: 4 });
 }, 300_000);
-
-afterAll(async () => {
-  await engine?.dispose();
-});
 
 const system = { role: "system", content: "You are a support bot." };
 const ask = (q: string) => [system, { role: "user", content: q }];
@@ -32,7 +27,20 @@ async function greedyAlone(promptIds: number[], maxNewTokens: number) {
   return engine.generateFromIds({ promptIds, maxNewTokens, temperature: 0 }).result;
 }
 
-describe("InferenceEngine on a tiny trained bundle", () => {
+// Every test runs on both decoder graphs: the fused one the engine serves by default and the
+// standard model.onnx that bundles exported before it (and other runtimes) have.
+describe.each([
+  ["the fused graph (default)", {}],
+  ["the standard model.onnx", { modelFile: "model.onnx" }],
+])("InferenceEngine on a tiny trained bundle, %s", (_, graph) => {
+  beforeAll(async () => {
+    engine = await InferenceEngine.load(bundleDir, { threads: 2, maxBatchSize: 4, ...graph });
+  }, 300_000);
+
+  afterAll(async () => {
+    await engine?.dispose();
+  });
+
   it("greedy output equals the trainer PyTorch greedy output token for token", async () => {
     const ps = prompts();
     const reference = await torchGreedy(bundleDir, ps, 24);
@@ -152,15 +160,33 @@ describe("InferenceEngine on a tiny trained bundle", () => {
       await small.dispose();
     }
   }, 60_000);
+});
 
-  it("serves the int8 model", async () => {
-    const int8 = await InferenceEngine.load(bundleDir, { precision: "int8" });
-    try {
-      const [question, answer] = SUPPORT_PAIRS[1]!;
-      const result = await int8.complete({ messages: ask(question), maxNewTokens: 40, temperature: 0 });
-      expect(result.text).toBe(answer);
-    } finally {
-      await int8.dispose();
-    }
-  }, 60_000);
+describe("quantized serving", () => {
+  it.each(["int8", "int4"] as const)(
+    "serves %s with the trained answers",
+    async (precision) => {
+      const quantized = await InferenceEngine.load(bundleDir, { precision });
+      try {
+        for (const [question, answer] of SUPPORT_PAIRS) {
+          const result = await quantized.complete({
+            messages: ask(question),
+            maxNewTokens: 40,
+            temperature: 0,
+          });
+          expect(result.text).toBe(answer);
+        }
+      } finally {
+        await quantized.dispose();
+      }
+    },
+    60_000,
+  );
+
+  it("loads the fused graphs unless a file is named", async () => {
+    const { decoderFileFor } = await import("../../../server/inference/bundle");
+    expect(decoderFileFor(bundleDir, "fp32")).toBe("model.fused.onnx");
+    expect(decoderFileFor(bundleDir, "int8")).toBe("model.fused.int8.onnx");
+    expect(decoderFileFor(bundleDir, "int4")).toBe("model.fused.int4.onnx");
+  });
 });

@@ -33,4 +33,16 @@ describe("KvCache.gather", () => {
     expect([...kept.tensors[0]!]).toEqual([202, 203, 212, 213]);
     expect(KvCache.gather(shape, []).batch).toBe(0);
   });
+
+  it("keeps each row's tokens from column 0 for the fused graphs (align start)", () => {
+    const start = { ...shape, align: "start" as const };
+    const a = new KvCache(start, 2, 3, numbered(2, 3).tensors);
+    const merged = KvCache.gather(start, [
+      { cache: a, row: 1, keep: 2 },
+      { cache: a, row: 0, keep: 3 },
+    ]);
+    expect(merged.length).toBe(3);
+    expect([...merged.tensors[0]!.subarray(0, 6)]).toEqual([100, 101, 0, 110, 111, 0]); // row 0: a's row 1
+    expect([...merged.tensors[0]!.subarray(6, 12)]).toEqual([0, 1, 2, 10, 11, 12]); // row 1: a's row 0
+  });
 });
