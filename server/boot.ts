@@ -20,7 +20,11 @@ export async function bootServer(): Promise<void> {
   if (env().DATABASE_URL) return;
   if (await seedDemoOnFirstStart(database.db)) console.log("[tunedesk] demo knowledge base loaded");
   if (!getTrainingWorker()) {
-    const worker = new TrainingWorker({ db: database.db, ...trainingPaths() });
+    const worker = new TrainingWorker({
+      db: database.db,
+      ...trainingPaths(),
+      servingPrecision: env().TUNEDESK_SERVE_PRECISION,
+    });
     registerTrainingWorker(worker);
     worker.start();
     console.log("[tunedesk] training worker running in this process (embedded default)");

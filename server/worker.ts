@@ -12,7 +12,11 @@ async function main() {
     process.exit(2);
   }
   const database = await getDatabase();
-  const worker = new TrainingWorker({ db: database.db, ...trainingPaths() });
+  const worker = new TrainingWorker({
+    db: database.db,
+    ...trainingPaths(),
+    servingPrecision: env().TUNEDESK_SERVE_PRECISION,
+  });
   worker.start();
   console.log(`[worker] ${worker.id} waiting for training runs`);
   const shutdown = async (signal: string) => {

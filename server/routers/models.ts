@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { findModelById, findProductionModel, listModels } from "@/db/queries/models";
-import { reloadServingModel, type ServingStatus } from "@/server/serving";
+import { env } from "@/server/env";
+import { reloadServingModel, type ServingStatus, servingEngineOptions } from "@/server/serving";
 import { compareAnswers } from "@/server/training/compare";
 import { gateVerdict, promoteModel, rollBackTo } from "@/server/training/promotion";
 import { adminProcedure, createTRPCRouter, staffProcedure } from "@/server/trpc";
@@ -18,7 +19,9 @@ export const modelsRouter = createTRPCRouter({
     const model = await findModelById(ctx.db, input.id);
     if (!model) throw new UserFacingError("That model does not exist", "not_found");
     const production = await findProductionModel(ctx.db);
-    return { model, gate: model.status === "candidate" ? gateVerdict(model, production) : null };
+    // The precision this web process serves the model at (TUNEDESK_SERVE_PRECISION, fp32 when the bundle lacks it).
+    const servedAt = servingEngineOptions(model.bundlePath, env()).precision ?? "fp32";
+    return { model, servedAt, gate: model.status === "candidate" ? gateVerdict(model, production) : null };
   }),
 
   promote: adminProcedure

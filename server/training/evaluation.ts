@@ -5,6 +5,8 @@ import type { Decision } from "@/server/assistant/decision";
 import { OFF_TOPIC_FOR_CALIBRATION } from "@/server/assistant/off-topic";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
+import type { ServingPrecision } from "@/server/inference/bundle";
+import { servingEngineOptions } from "@/server/serving";
 import { repetitionRate, rougeL, tokenF1, wordCount } from "./answer-metrics";
 
 export interface EvalQuestion {
@@ -24,6 +26,8 @@ export interface ModelScores {
   meanAnswerWords: number;
   /** Mean time to a whole answer, over questions answered alone (LATENCY_SAMPLES per set). */
   meanLatencyMs: number;
+  /** Generated tokens per second of those answers (retrieval and prompt included). Absent in older reports. */
+  tokensPerS?: number;
   questions: number;
   /** Answers grounded on the question's own pair that say its answer (token F1 >= RIGHT_F1). */
   rightShare?: number;
@@ -46,6 +50,8 @@ export interface OffTopicScores {
 export interface ModelEvaluation {
   label: string;
   modelId: string | null;
+  /** The decoder precision the answers came from: the serving setting's. Absent in older reports. */
+  precision?: ServingPrecision;
   scores: ModelScores;
   answers: string[];
   /** Per question: the right pair's answer (or, off-topic, the decline). Absent in older reports. */
@@ -133,6 +139,7 @@ type AnswerResult = {
   text: string;
   stopped: boolean;
   ms: number;
+  tokens: number;
   decision: Decision;
   topPairId: string | undefined;
   mixed: boolean;
@@ -148,7 +155,12 @@ function isRight(r: AnswerResult, q: EvalQuestion): boolean {
   );
 }
 
-function score(results: AnswerResult[], questions: EvalQuestion[], meanLatencyMs: number): ModelScores {
+function tokensPerSecond(answers: AnswerResult[]): number | undefined {
+  if (answers.length === 0) return undefined;
+  return (1000 * answers.reduce((n, r) => n + r.tokens, 0)) / answers.reduce((n, r) => n + r.ms, 0);
+}
+
+function score(results: AnswerResult[], questions: EvalQuestion[], alone: AnswerResult[]): ModelScores {
   const share = (test: (r: AnswerResult, q: EvalQuestion) => boolean) =>
     mean(results.map((r, i) => (test(r, questions[i]!) ? 1 : 0)));
   return {
@@ -162,7 +174,9 @@ function score(results: AnswerResult[], questions: EvalQuestion[], meanLatencyMs
     stoppedShare: mean(results.map((r) => (r.stopped ? 1 : 0))),
     repetition: mean(results.map((r) => repetitionRate(r.text))),
     meanAnswerWords: mean(results.map((r) => wordCount(r.text))),
-    meanLatencyMs,
+    meanLatencyMs: mean(alone.map((r) => r.ms)),
+    // Declined questions generate nothing: speed is measured on generated answers only.
+    tokensPerS: tokensPerSecond(alone.filter((r) => r.tokens > 0)),
     questions: questions.length,
   };
 }
@@ -182,9 +196,15 @@ export async function evaluateBundle<K extends string>(
   db: Db,
   bundleDir: string,
   sets: Record<K, EvalQuestion[]>,
-  options: { threads?: number; signal?: AbortSignal } = {},
-): Promise<Record<K, { scores: ModelScores; answers: string[]; right: boolean[] }>> {
-  const engine = await InferenceEngine.load(bundleDir, { threads: options.threads ?? 2 });
+  options: { threads?: number; precision?: ServingPrecision; signal?: AbortSignal } = {},
+): Promise<
+  { precision: ServingPrecision } & Record<K, { scores: ModelScores; answers: string[]; right: boolean[] }>
+> {
+  const engineOptions = servingEngineOptions(bundleDir, {
+    TUNEDESK_SERVE_THREADS: options.threads ?? 2,
+    TUNEDESK_SERVE_PRECISION: options.precision ?? "fp32",
+  });
+  const engine = await InferenceEngine.load(bundleDir, engineOptions);
   const retriever = await Retriever.forBundle(bundleDir);
   // Held-out phrasings are approved variants: matching them verbatim would not test a rewording.
   for (const key of Object.keys(sets) as K[])
@@ -210,6 +230,7 @@ export async function evaluateBundle<K extends string>(
       text,
       stopped: result.finishReason === "stop",
       ms,
+      tokens: result.completionTokens,
       decision,
       topPairId: ranked[0]?.id,
       mixed: products.some(
@@ -228,12 +249,12 @@ export async function evaluateBundle<K extends string>(
       const batched = await Promise.all(questions.slice(LATENCY_SAMPLES).map((q) => limit(() => answer(q))));
       const results = [...alone, ...batched];
       out[key] = {
-        scores: score(results, questions, mean(alone.map((r) => r.ms))),
+        scores: score(results, questions, alone),
         answers: results.map((r) => r.text),
         right: results.map((r, i) => isRight(r, questions[i]!)),
       };
     }
-    return out;
+    return { ...out, precision: engineOptions.precision ?? "fp32" };
   } finally {
     await Promise.all([engine.dispose(), retriever.dispose()]);
   }

@@ -14,6 +14,7 @@ import {
 import { OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
 import { getAssistantTexts } from "@/server/assistant/texts";
 import { ChatFormat, type TrainingExample } from "@/server/inference";
+import type { ServingPrecision } from "@/server/inference/bundle";
 import { getBase } from "./bases";
 import {
   type EvaluationReport,
@@ -38,6 +39,8 @@ export interface PipelineContext {
   /** Merges into the run's live progress (written by the worker's heartbeat). */
   report: (progress: Partial<TrainingProgress>) => void;
   log: (line: string) => void;
+  /** The web's serving precision: every model is evaluated as it would be served (default fp32). */
+  servingPrecision?: ServingPrecision;
 }
 
 export class TrainingFailure extends Error {}
@@ -230,7 +233,12 @@ export async function runTrainingPipeline(
       bundlePath: bundleDir,
       baseModelId: base.id,
       trainingRunId: run.id,
-      metrics: { ...(bundleMeta.metrics ?? {}), phaseSeconds: seconds, retriever: retrieverReport },
+      metrics: {
+        ...(bundleMeta.metrics ?? {}),
+        phaseSeconds: seconds,
+        retriever: retrieverReport,
+        decoders: decoderChecks(bundleMeta),
+      },
       evaluation: evaluation as unknown as Record<string, unknown>,
     })
     .returning();
@@ -264,8 +272,26 @@ async function evaluateAgainstBaselines(
     offTopic: { questions: sets.offTopic, models: [] },
     ...(regression.length ? { regression: { questions: regression, models: [] } } : {}),
   };
-  const contenders: { label: string; modelId: string | null; dir: () => Promise<string> }[] = [
+  const serving = ctx.servingPrecision ?? "fp32";
+  const contenders: {
+    label: string;
+    modelId: string | null;
+    dir: () => Promise<string>;
+    precision?: ServingPrecision;
+  }[] = [
     { label: "candidate", modelId: null, dir: async () => params.bundleDir },
+    // Served quantized, the candidate is also asked at full precision: the row beside it is what
+    // quantization costs in answers, and the speed it buys.
+    ...(serving !== "fp32"
+      ? [
+          {
+            label: "candidate fp32",
+            modelId: null,
+            dir: async () => params.bundleDir,
+            precision: "fp32" as const,
+          },
+        ]
+      : []),
     ...(production
       ? [{ label: "production", modelId: production.id, dir: async () => production.bundlePath }]
       : []),
@@ -275,20 +301,38 @@ async function evaluateAgainstBaselines(
     ctx.log(
       `Evaluating ${c.label}: ${sets.heldOut.length} held-out and ${sets.trained.length} trained questions`,
     );
-    const askRegression = c.label !== "base" && report.regression;
+    const askRegression = (c.label === "candidate" || c.label === "production") && report.regression;
     const result = await evaluateBundle(
       ctx.db,
       await c.dir(),
       { ...sets, regression: askRegression ? regression : [] },
-      { signal: ctx.signal },
+      { signal: ctx.signal, precision: c.precision ?? serving },
     );
-    const entry = { label: c.label, modelId: c.modelId };
+    const entry = { label: c.label, modelId: c.modelId, precision: result.precision };
     if (sets.heldOut.length) report.models.push({ ...entry, ...result.heldOut });
     report.trained!.models.push({ ...entry, ...result.trained });
     report.offTopic!.models.push({ ...entry, ...result.offTopic });
     if (askRegression) report.regression!.models.push({ ...entry, ...result.regression });
   }
   return report;
+}
+
+/**
+ * Per serving precision, how the bundle's decoder compares with the trained weights (the trainer's
+ * export checks): greedy answers identical on training prompts, and the largest logit difference.
+ */
+export function decoderChecks(bundleMeta: {
+  onnx?: {
+    fused?: { files?: Record<string, { parity?: { max_abs_diff?: number }; greedy_identical?: number }> };
+  };
+}): Record<string, { greedyIdentical?: number; maxLogitDiff?: number }> {
+  const files = bundleMeta.onnx?.fused?.files ?? {};
+  return Object.fromEntries(
+    Object.entries(files).map(([precision, f]) => [
+      precision,
+      { greedyIdentical: f.greedy_identical, maxLogitDiff: f.parity?.max_abs_diff },
+    ]),
+  );
 }
 
 function recordTrainerEvent(ctx: PipelineContext, runId: string, event: TrainerEvent) {

@@ -2,12 +2,15 @@ import os from "node:os";
 import type { Db } from "@/db/client";
 import { claimNextRun, failStaleRuns, finishRun, heartbeatRun } from "@/db/queries/training";
 import type { TrainingProgress, TrainingRun } from "@/db/schema";
+import type { ServingPrecision } from "@/server/inference/bundle";
 import { runTrainingPipeline, TrainingFailure } from "./pipeline";
 
 export interface WorkerOptions {
   db: Db;
   dataDir: string;
   python: string;
+  /** Models are evaluated at this precision, the one the web serves them at (default fp32). */
+  servingPrecision?: ServingPrecision;
   workerId?: string;
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
@@ -101,6 +104,7 @@ export class TrainingWorker {
           db,
           dataDir: this.options.dataDir,
           python: this.options.python,
+          servingPrecision: this.options.servingPrecision,
           signal: abort.signal,
           report: (p) => {
             progress = { ...progress, ...p };

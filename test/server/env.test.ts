@@ -18,7 +18,9 @@ describe("environment", () => {
     expect(bad).toThrowError(/AUTH_SECRET: AUTH_SECRET must be at least 32 characters/);
     const serving = () => parseEnv({ TUNEDESK_SERVE_THREADS: "two", TUNEDESK_SERVE_PRECISION: "fp16" });
     expect(serving).toThrowError(/TUNEDESK_SERVE_THREADS: TUNEDESK_SERVE_THREADS must be a number/);
-    expect(serving).toThrowError(/TUNEDESK_SERVE_PRECISION: TUNEDESK_SERVE_PRECISION must be fp32, int8 or int4/);
+    expect(serving).toThrowError(
+      /TUNEDESK_SERVE_PRECISION: TUNEDESK_SERVE_PRECISION must be fp32, int8 or int4/,
+    );
     expect(parseEnv({ TUNEDESK_SERVE_THREADS: "8" }).TUNEDESK_SERVE_THREADS).toBe(8);
   });
 });

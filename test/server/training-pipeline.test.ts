@@ -90,6 +90,8 @@ describeEachDatabase("training pipeline", (useDb) => {
       python: PYTHON,
       pollIntervalMs: 200,
       heartbeatIntervalMs: 300,
+      // Served quantized: models are evaluated at int4, the candidate at fp32 too.
+      servingPrecision: "int4",
     });
   }, 120_000);
 
@@ -172,8 +174,20 @@ describeEachDatabase("training pipeline", (useDb) => {
     const report = model!.evaluation as unknown as EvaluationReport;
     expect(report.questions).toHaveLength(preview.heldOutPhrasings);
     expect(report.questions.every((q) => q.heldOut)).toBe(true);
-    expect(report.models.map((m) => m.label)).toEqual(["candidate", "base"]);
+    expect(report.models.map((m) => [m.label, m.precision])).toEqual([
+      ["candidate", "int4"],
+      ["candidate fp32", "fp32"],
+      ["base", "int4"],
+    ]);
     for (const m of report.models) expect(m.answers).toHaveLength(preview.heldOutPhrasings);
+    // Each serving decoder was checked against the trained weights when it was exported.
+    const decoders = model!.metrics.decoders as Record<
+      string,
+      { greedyIdentical: number; maxLogitDiff: number }
+    >;
+    expect(Object.keys(decoders).sort()).toEqual(["fp32", "int4", "int8"]);
+    expect(decoders.fp32!.maxLogitDiff).toBeLessThanOrEqual(1e-4);
+    expect(decoders.int4!.greedyIdentical).toBeGreaterThanOrEqual(0);
     // The run tuned its own retriever and calibrated the decision on the held-out phrasings.
     expect(fs.existsSync(path.join(model!.bundlePath, "retriever", "encoder.onnx"))).toBe(true);
     expect(model!.metrics.retriever).toMatchObject({
@@ -181,7 +195,7 @@ describeEachDatabase("training pipeline", (useDb) => {
       calibration: { measured: { inScopeQuestions: preview.heldOutPhrasings } },
     });
     expect(report.trained?.questions.length).toBeGreaterThan(10);
-    expect(report.trained?.models.map((m) => m.label)).toEqual(["candidate", "base"]);
+    expect(report.trained?.models.map((m) => m.label)).toEqual(["candidate", "candidate fp32", "base"]);
 
     await caller().models.promote({ id: model!.id });
     expect((await findProductionModel(db))?.id).toBe(model!.id);

@@ -6,7 +6,8 @@ import ort from "onnxruntime-node";
 const spec = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const session = await ort.InferenceSession.create(spec.model);
 const feeds = {};
-for (const [name, t] of Object.entries(spec.feeds)) feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+for (const [name, t] of Object.entries(spec.feeds))
+  feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
 const out = await session.run(feeds);
 const result = {};
 for (const [name, t] of Object.entries(out)) result[name] = { dims: t.dims, data: Array.from(t.data) };

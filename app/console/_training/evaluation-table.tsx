@@ -76,6 +76,11 @@ const customerColumns: {
     title: "Mean time to a full answer, asked alone",
     show: (s) => `${formatCount(s.meanLatencyMs)} ms`,
   },
+  {
+    label: "Speed",
+    title: "Answer tokens per second for a customer asking alone (retrieval and reading the prompt included)",
+    show: (s) => dash(s.tokensPerS, (v) => `${formatCount(v)} tokens/s`),
+  },
 ];
 
 export function CustomerFigures({ report }: { report: EvaluationReport | null | undefined }) {
@@ -102,7 +107,12 @@ export function CustomerFigures({ report }: { report: EvaluationReport | null | 
         <tbody>
           {report.models.map((m) => (
             <tr key={m.label} className={m.label === "candidate" ? "highlight" : undefined}>
-              <th scope="row">{m.label}</th>
+              <th scope="row">
+                {m.label}
+                {m.precision && !m.label.endsWith(m.precision) ? (
+                  <span className="muted"> · {m.precision}</span>
+                ) : null}
+              </th>
               {customerColumns.map((c) => (
                 <td key={c.label}>{c.show(m.scores, offTopic.get(m.label))}</td>
               ))}

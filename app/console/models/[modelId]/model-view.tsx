@@ -8,6 +8,7 @@ import { HeldOutAnswers } from "@/app/console/_training/held-out-answers";
 import { StatusBadge } from "@/app/console/_training/status-badge";
 import type { EvaluationReport } from "@/server/training/evaluation";
 import { CompareBox } from "./compare-box";
+import { Decoders } from "./decoders";
 import { Lineage } from "./lineage";
 import { PromotePanel } from "./promote-panel";
 
@@ -19,7 +20,7 @@ export function ModelView({ modelId, isAdmin }: { modelId: string; isAdmin: bool
 
   if (details.isPending) return <p className="muted">Loading…</p>;
   if (details.error) return <p className="error">{errorMessage(details.error)}</p>;
-  const { model, gate } = details.data;
+  const { model, gate, servedAt } = details.data;
   const report = model.evaluation as EvaluationReport | null;
 
   return (
@@ -51,6 +52,11 @@ export function ModelView({ modelId, isAdmin }: { modelId: string; isAdmin: bool
       <Lineage model={model} run={run.data} />
       <h2>Evaluation</h2>
       <EvaluationSection report={report} />
+      <h2>Serving precision</h2>
+      <Decoders
+        checks={model.metrics.decoders as Parameters<typeof Decoders>[0]["checks"]}
+        servedAt={servedAt}
+      />
       {isAdmin && (
         <>
           <h2>Try a question</h2>
