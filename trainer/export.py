@@ -257,15 +257,15 @@ def greedy_agreement(model: LlamaForCausalLM, path: str, prompts: list, n_new: i
 
 def export_fused_variants(model: LlamaForCausalLM, out_dir: str, prompts: list, check: bool) -> dict:
     """model.fused{,.int8,.int4}.onnx with their parity against PyTorch (fp32 strict, quantized recorded)."""
-    from .fused_export import DEFAULT_BLOCK_SIZE, FUSED_CONTRACT, export_fused, fused_file_name
+    from .fused_export import BLOCK_SIZE, FUSED_CONTRACT, export_fused, fused_file_name
 
-    info = {"contract": FUSED_CONTRACT, "block_size": DEFAULT_BLOCK_SIZE, "files": {}}
+    info = {"contract": FUSED_CONTRACT, "files": {}}
     rng = np.random.default_rng(1)
     prompts = prompts or [rng.integers(0, model.config.vocab_size, 12).tolist() for _ in range(8)]
     for precision, bits in (("fp32", None), ("int8", 8), ("int4", 4)):
         name = fused_file_name(bits)
-        export_fused(model, os.path.join(out_dir, name), bits)
-        entry = {"file": name}
+        export_fused(model, os.path.join(out_dir, name), bits, BLOCK_SIZE.get(bits, 0))
+        entry = {"file": name, **({"bits": bits, "block_size": BLOCK_SIZE[bits]} if bits else {})}
         if check:
             entry["parity"] = check_fused_parity(model, os.path.join(out_dir, name), tol=PARITY_TOL if bits is None else None)
             entry["greedy_identical"] = greedy_agreement(model, os.path.join(out_dir, name), prompts)

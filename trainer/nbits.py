@@ -20,7 +20,7 @@ class PackedWeight:
 
     packed: np.ndarray  # uint8 (N, k_blocks, blob)
     scales: np.ndarray  # float32 (N * k_blocks,)
-    zero_points: np.ndarray  # uint8 (N * zp_bytes_per_row,)
+    zero_points: np.ndarray | None  # uint8 (N, zp_bytes_per_row); None: symmetric, onnxruntime's default 2**(bits-1)
     n: int
     k: int
     bits: int
@@ -30,7 +30,10 @@ class PackedWeight:
         """W (N, K) as onnxruntime reconstructs it (tests compare it with the original)."""
         q = unpack(self.packed, self.bits).reshape(self.n, -1).astype(np.float32)  # (N, k_blocks * block)
         k_blocks = self.packed.shape[1]
-        zp = unpack(self.zero_points.reshape(self.n, -1), self.bits)[:, :k_blocks].astype(np.float32)  # (N, k_blocks)
+        if self.zero_points is None:
+            zp = np.full((self.n, k_blocks), 1 << (self.bits - 1), np.float32)
+        else:
+            zp = unpack(self.zero_points.reshape(self.n, -1), self.bits)[:, :k_blocks].astype(np.float32)  # (N, k_blocks)
         scale = self.scales.reshape(self.n, k_blocks)
         w = (q.reshape(self.n, k_blocks, self.block_size) - zp[..., None]) * scale[..., None]
         return w.reshape(self.n, -1)[:, : self.k]
@@ -55,7 +58,7 @@ def unpack(packed: np.ndarray, bits: int) -> np.ndarray:
     return out
 
 
-def quantize_blockwise(w: np.ndarray, bits: int, block_size: int) -> PackedWeight:
+def quantize_blockwise(w: np.ndarray, bits: int, block_size: int, symmetric: bool = False) -> PackedWeight:
     """W (N, K) float -> PackedWeight; K is zero-padded to whole blocks (the padding dequantizes to 0)."""
     if bits not in (4, 8):
         raise ValueError(f"bits must be 4 or 8, not {bits}")
@@ -67,16 +70,22 @@ def quantize_blockwise(w: np.ndarray, bits: int, block_size: int) -> PackedWeigh
     padded[:, :k] = w
     blocks = padded.reshape(n, k_blocks, block_size)  # (N, k_blocks, block)
     qmax = (1 << bits) - 1
-    # The range always includes 0, so zero is exact and zero padding stays zero.
-    lo = np.minimum(blocks.min(-1), 0.0)
-    hi = np.maximum(blocks.max(-1), 0.0)
-    scale = np.where(hi > lo, (hi - lo) / qmax, 1.0).astype(np.float32)  # (N, k_blocks)
-    zp = np.clip(np.round(-lo / scale), 0, qmax).astype(np.uint8)
+    if symmetric:
+        # Zero point 2**(bits-1) for every block (left out of the graph): one code less on the positive side.
+        amax = np.abs(blocks).max(-1)
+        scale = np.where(amax > 0, amax / ((1 << (bits - 1)) - 1), 1.0).astype(np.float32)
+        zp = np.full(scale.shape, 1 << (bits - 1), np.uint8)
+    else:
+        # The range always includes 0, so zero is exact and zero padding stays zero.
+        lo = np.minimum(blocks.min(-1), 0.0)
+        hi = np.maximum(blocks.max(-1), 0.0)
+        scale = np.where(hi > lo, (hi - lo) / qmax, 1.0).astype(np.float32)  # (N, k_blocks)
+        zp = np.clip(np.round(-lo / scale), 0, qmax).astype(np.uint8)
     q = np.clip(np.round(blocks / scale[..., None]) + zp[..., None], 0, qmax).astype(np.uint8)
     return PackedWeight(
         packed=pack(q, bits),
-        scales=scale.reshape(-1),
-        zero_points=pack(zp, bits).reshape(-1),
+        scales=scale,
+        zero_points=None if symmetric else pack(zp, bits),
         n=n,
         k=k,
         bits=bits,

@@ -55,7 +55,7 @@ def test_a_changed_weight_fails_the_fused_check(tmp_path):
 def test_block_quantization_error_is_within_half_a_step(bits):
     w = np.random.default_rng(0).normal(size=(24, 80)).astype(np.float32)  # K = 80: a partial last block
     q = quantize_blockwise(w, bits, 32)
-    assert q.packed.shape == (24, 3, 32 * bits // 8) and q.scales.shape == (72,)
+    assert q.packed.shape == (24, 3, 32 * bits // 8) and q.scales.shape == (24, 3)
     step = np.repeat(q.scales.reshape(24, 3), 32, axis=1)[:, :80]
     assert np.all(np.abs(q.dequantized() - w) <= step / 2 + 1e-6)
 
@@ -65,17 +65,19 @@ def test_four_bit_packing_puts_the_lower_index_in_the_low_nibble():
     assert unpack(pack(np.arange(16)[None], 4), 4).tolist() == [list(range(16))]
 
 
-@pytest.mark.parametrize("bits", [4, 8])
-def test_onnxruntime_reads_the_packed_layout_as_written(tmp_path, bits):
+@pytest.mark.parametrize("bits,symmetric", [(4, False), (8, False), (4, True), (8, True)])
+def test_onnxruntime_reads_the_packed_layout_as_written(tmp_path, bits, symmetric):
     """One MatMulNBits node (fp32 compute) against numpy with the dequantized weight."""
     rng = np.random.default_rng(1)
     w = rng.normal(size=(24, 80)).astype(np.float32)
     a = rng.normal(size=(3, 80)).astype(np.float32)
-    q = quantize_blockwise(w, bits, 32)
-    node = helper.make_node("MatMulNBits", ["a", "b", "scales", "zp"], ["y"], domain=MS_DOMAIN, K=80, N=24, bits=bits, block_size=32, accuracy_level=0)
+    q = quantize_blockwise(w, bits, 32, symmetric)
+    assert (q.zero_points is None) == symmetric
+    inits = [numpy_helper.from_array(q.packed, "b"), numpy_helper.from_array(q.scales, "scales")]
+    inits += [] if symmetric else [numpy_helper.from_array(q.zero_points, "zp")]
+    node = helper.make_node("MatMulNBits", ["a", "b", "scales"] + ([] if symmetric else ["zp"]), ["y"], domain=MS_DOMAIN, K=80, N=24, bits=bits, block_size=32, accuracy_level=0)
     graph = helper.make_graph(
-        [node], "one-matmul", [helper.make_tensor_value_info("a", TensorProto.FLOAT, [3, 80])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 24])],
-        [numpy_helper.from_array(q.packed, "b"), numpy_helper.from_array(q.scales, "scales"), numpy_helper.from_array(q.zero_points, "zp")],
+        [node], "one-matmul", [helper.make_tensor_value_info("a", TensorProto.FLOAT, [3, 80])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 24])], inits,
     )
     path = tmp_path / "matmul.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS_DOMAIN, 1)]), str(path))
