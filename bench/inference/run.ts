@@ -1,24 +1,27 @@
 /**
- * Inference benchmark (npm run bench:inference): our engine vs transformers.js on the same
- * SmolLM2-135M-shaped ONNX bundle (random weights, real tokenizer), 2 threads, with a bare
- * onnxruntime loop (onnxruntime-side.ts) as this host's reference.
+ * Inference benchmark (npm run bench:inference): our engine on the fused decoders (fp32, int8,
+ * int4) and on the standard graph, against transformers.js and a bare onnxruntime loop
+ * (onnxruntime-side.ts) on the same SmolLM2-135M-shaped bundle (random weights, real tokenizer),
+ * 2 threads; each figure beside this host's memory bandwidth and the roofline it implies.
  *
  *   tsx bench/inference/run.ts [--shared DIR] [--threads N] [--repeats N] [--quick] [--no-transformers] [--spin] [--in-thread]
- *                                 [--decode-tokens N] [--stream-tokens N] [--out FILE]
+ *                                 [--precisions fp32,int8,int4] [--decode-tokens N] [--stream-tokens N] [--out FILE]
  *
  * DIR defaults to ../shared/models/smollm2-135m-tokenizer next to the repository. The sides are
- * measured alternately (same machine conditions); each figure is the best of --repeats runs, which
- * on a shared machine is the closest estimate of the uncontended speed (medians are in the JSON).
+ * measured alternately (same machine conditions), --repeats times each; the tables give medians
+ * (and bests: single runs on a shared host are not evidence), the targets medians.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { decoderFileFor, type ServingPrecision } from "../../server/inference/bundle";
 import { ChatFormat } from "../../server/inference/prompt-builder";
 import { ensureBenchBundle } from "./build-bundle";
 import { openEngine } from "./engine-side";
 import { concurrent, decodeRate, median, type Runner, ttft } from "./measure";
 import { openOnnxruntime } from "./onnxruntime-side";
+import { copyBandwidthGBs, weightBytesPerToken } from "./roofline";
 import { openTransformers } from "./transformers-side";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,25 +76,36 @@ async function main() {
   );
 
   const samples: Record<string, Samples> = {};
-  for (const precision of ["fp32", "int8"] as const) {
-    const runners: Runner[] = [
-      await openEngine(bundleDir, precision, promptIds, threads, {
-        spinWait: flag("--spin"),
-        worker: !flag("--in-thread"),
-      }),
-    ];
-    runners.push(await openOnnxruntime(bundleDir, precision, promptIds, threads, flag("--spin")));
-    if (!flag("--no-transformers")) {
+  const precisions = option("--precisions", "fp32,int8,int4").split(",") as ServingPrecision[];
+  const engineOptions = { spinWait: flag("--spin"), worker: !flag("--in-thread") };
+  for (const precision of precisions) {
+    // The fused graph (what the engine serves), and for fp32 / int8 the standard graph beside it:
+    // the engine as it was before the fused exports, a bare onnxruntime loop, and transformers.js.
+    const runners: Runner[] = [await openEngine(bundleDir, precision, promptIds, threads, engineOptions)];
+    const standard = { fp32: "model.onnx", int8: "model.int8.onnx", int4: undefined }[precision];
+    if (standard) {
       runners.push(
-        await openTransformers(
-          bundleDir,
-          join(cache, "transformers-js"),
-          precision,
-          promptTexts,
-          threads,
-          flag("--spin"),
-        ),
+        await openEngine(bundleDir, precision, promptIds, threads, {
+          ...engineOptions,
+          modelFile: standard,
+          name: `ours ${precision} standard graph`,
+        }),
       );
+      runners.push(
+        await openOnnxruntime(bundleDir, precision as "fp32" | "int8", promptIds, threads, flag("--spin")),
+      );
+      if (!flag("--no-transformers")) {
+        runners.push(
+          await openTransformers(
+            bundleDir,
+            join(cache, "transformers-js"),
+            precision as "fp32" | "int8",
+            promptTexts,
+            threads,
+            flag("--spin"),
+          ),
+        );
+      }
     }
     for (const r of runners)
       samples[r.name] = { ttftMs: [], decodeTps: [], cpuMsPerToken: [], aggregate: {}, steady: {} };
@@ -123,34 +137,63 @@ async function main() {
     for (const r of runners) await r.close();
   }
 
+  const config = JSON.parse(await readFile(join(bundleDir, "config.json"), "utf8"));
+  const bandwidth = copyBandwidthGBs();
+  const files: Record<string, string> = {
+    "ours fp32": decoderFileFor(bundleDir, "fp32")!,
+    "ours int8": decoderFileFor(bundleDir, "int8")!,
+    "ours int4": decoderFileFor(bundleDir, "int4")!,
+    "ours fp32 standard graph": "model.onnx",
+    "ours int8 standard graph": "model.int8.onnx",
+  };
   console.table(
-    Object.entries(samples).map(([name, s]) => ({
-      engine: name,
-      "TTFT 200-tok prompt (ms)": Math.round(best(s.ttftMs, true)),
-      "decode tok/s (batch 1)": Number(best(s.decodeTps).toFixed(1)),
-      "CPU ms/token": Number(best(s.cpuMsPerToken, true).toFixed(1)),
-      ...Object.fromEntries(
-        concurrency.map((n) => [
-          `x${n} tok/s e2e / steady`,
-          `${best(s.aggregate[n]!).toFixed(1)} / ${best(s.steady[n]!).toFixed(1)}`,
-        ]),
-      ),
-    })),
+    Object.entries(samples).map(([name, s]) => {
+      const weightMB = files[name] ? weightBytesPerToken(bundleDir, files[name], config) / 1e6 : undefined;
+      return {
+        engine: name,
+        "TTFT 200-tok prompt ms (median / best)": `${Math.round(median(s.ttftMs))} / ${Math.round(best(s.ttftMs, true))}`,
+        "decode tok/s batch 1 (median / best)": `${median(s.decodeTps).toFixed(1)} / ${best(s.decodeTps).toFixed(1)}`,
+        "weights MB/token": weightMB === undefined ? "" : weightMB.toFixed(0),
+        "roofline tok/s": weightMB === undefined ? "" : ((bandwidth * 1000) / weightMB).toFixed(0),
+        "CPU ms/token": Number(median(s.cpuMsPerToken).toFixed(1)),
+        ...Object.fromEntries(
+          concurrency.map((n) => [
+            `x${n} tok/s e2e / steady (median)`,
+            `${median(s.aggregate[n]!).toFixed(1)} / ${median(s.steady[n]!).toFixed(1)}`,
+          ]),
+        ),
+      };
+    }),
   );
-  const fp32 = samples["ours fp32"]!;
-  const int8 = samples["ours int8"]!;
+  console.log(
+    `memory bandwidth on this host: ${bandwidth.toFixed(1)} GB/s (one thread copying 256 MB, bytes read + written); ` +
+      "roofline = that bandwidth / the weight bytes each decoded token reads",
+  );
+  const med = (name: string, pick: (s: Samples) => number[]) =>
+    samples[name] ? median(pick(samples[name]!)) : Number.NaN;
   const n8 = concurrency.includes(8) ? 8 : concurrency.at(-1)!;
-  console.log(
-    `targets: fp32 decode ${best(fp32.decodeTps).toFixed(1)} tok/s (>= 45), int8 ${best(int8.decodeTps).toFixed(1)} (>= 85), ` +
-      `x${n8} / x1 aggregate = ${(best(fp32.aggregate[n8]!) / best(fp32.aggregate[1]!)).toFixed(2)} end-to-end, ` +
-      `${(best(fp32.steady[n8]!) / best(fp32.steady[1]!)).toFixed(2)} steady decode (fp32); ` +
-      `${(best(int8.aggregate[n8]!) / best(int8.aggregate[1]!)).toFixed(2)} / ` +
-      `${(best(int8.steady[n8]!) / best(int8.steady[1]!)).toFixed(2)} (int8) (target >= 3)`,
-  );
-  const share = (p: "fp32" | "int8") =>
-    `${((100 * best(samples[`ours ${p}`]!.decodeTps)) / best(samples[`onnxruntime alone ${p}`]!.decodeTps)).toFixed(0)}%`;
-  console.log(
-    `batch-1 decode against onnxruntime alone on this host: fp32 ${share("fp32")}, int8 ${share("int8")}`,
+  const targets = [
+    ["int4 decode tok/s (median)", med("ours int4", (s) => s.decodeTps), ">= 150"],
+    ["int8 decode tok/s (median)", med("ours int8", (s) => s.decodeTps), ">= 100"],
+    [
+      "fp32 decode: fused / standard graph",
+      med("ours fp32", (s) => s.decodeTps) / med("ours fp32 standard graph", (s) => s.decodeTps),
+      ">= 1",
+    ],
+    ["int4 TTFT 200-token prompt ms (median)", med("ours int4", (s) => s.ttftMs), "<= 100"],
+    [
+      `int4 x${n8} / x1 end to end (engine; bench:served for /v1)`,
+      med("ours int4", (s) => s.aggregate[n8]!) / med("ours int4", (s) => s.aggregate[1]!),
+      ">= 4",
+    ],
+    [
+      "fp32 standard graph: ours / transformers.js decode",
+      med("ours fp32 standard graph", (s) => s.decodeTps) / med("transformers.js fp32", (s) => s.decodeTps),
+      "> 1",
+    ],
+  ] as const;
+  console.table(
+    targets.map(([what, value, target]) => ({ what, measured: Number(value.toFixed(2)), target })),
   );
   const summary = Object.fromEntries(
     Object.entries(samples).map(([name, s]) => [
@@ -172,7 +215,15 @@ async function main() {
   await writeFile(
     out,
     JSON.stringify(
-      { date: new Date().toISOString(), loadavg: loadavg(), threads, repeats, summary, samples },
+      {
+        date: new Date().toISOString(),
+        loadavg: loadavg(),
+        threads,
+        repeats,
+        bandwidthGBs: bandwidth,
+        summary,
+        samples,
+      },
       null,
       2,
     ),

@@ -4,11 +4,12 @@
  * PostgreSQL) through POST /v1/chat/completions with the official openai client. The difference is
  * what the web server around the engine costs: its heap, HTTP, SSE and the API's own work.
  *
- *   tsx bench/inference/served.ts [--threads N] [--precision fp32|int8] [--repeats N] [--tokens N]
+ *   tsx bench/inference/served.ts [--threads N] [--precision fp32|int8|int4] [--repeats N] [--tokens N]
  *
  * Needs `npx next build` first (the browser tests use the same build) and PostgreSQL at
  * 127.0.0.1:5432. Rates use the server's token counts (`usage`): a chunk can carry several tokens.
  */
+
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -18,6 +19,7 @@ import { openDatabase } from "@/db/client";
 import { InferenceEngine } from "@/server/inference";
 import { createApiKey } from "@/server/openai/api-keys";
 import { createUser } from "@/server/users/service";
+import type { ServingPrecision } from "../../server/inference/bundle";
 import { startApp } from "../../test/e2e/harness";
 import { insertModel } from "../../test/server/serving-fixtures";
 import { ensureBenchBundle } from "./build-bundle";
@@ -80,8 +82,9 @@ async function measure(name: string, ask: Ask, tokens: number, concurrency: numb
 
 async function main() {
   const threads = Number(option("--threads", "2"));
-  const precision = option("--precision", "fp32");
-  if (precision !== "fp32" && precision !== "int8") throw new Error("--precision must be fp32 or int8");
+  const precision = option("--precision", "fp32") as ServingPrecision;
+  if (!["fp32", "int8", "int4"].includes(precision))
+    throw new Error("--precision must be fp32, int8 or int4");
   const repeats = Number(option("--repeats", "2"));
   const tokens = Number(option("--tokens", "96"));
   const concurrency = [1, 4, 8];

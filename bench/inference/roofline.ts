@@ -1,0 +1,32 @@
+/**
+ * This host's memory bandwidth and what it allows: batch-1 decoding reads every weight once per
+ * token, so bandwidth / weight bytes is the most tokens per second any kernel could give.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import type { ModelConfig } from "../../server/inference/bundle";
+
+/** Best of `repeats` copies of a 256 MB buffer, in GB/s of bytes read plus written (one thread). */
+export function copyBandwidthGBs(repeats = 5): number {
+  const size = 256 << 20;
+  const src = new Uint8Array(size).fill(1);
+  const dst = new Uint8Array(size);
+  let best = 0;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    dst.set(src);
+    best = Math.max(best, (2 * size) / ((performance.now() - t) / 1000) / 1e9);
+  }
+  return best;
+}
+
+/**
+ * Weight bytes one decode step reads: the graph file, less the embedding table when only one of its
+ * rows is read (a quantized graph has its own copy of a tied head; model.fused.onnx's head reads it).
+ */
+export function weightBytesPerToken(bundleDir: string, file: string, config: ModelConfig): number {
+  const bytes = statSync(join(bundleDir, file)).size;
+  const embedding = config.vocab_size * config.hidden_size * 4;
+  const headReadsEmbedding = file === "model.fused.onnx" || file === "model.onnx";
+  return headReadsEmbedding ? bytes : bytes - embedding;
+}
