@@ -184,7 +184,7 @@ def torch_fused_reference(model: LlamaForCausalLM, spec: dict) -> list:
 
 def run_fused(model_path: str, cfg, spec: dict) -> list:
     with tempfile.TemporaryDirectory(prefix="fused-check-") as tmp:
-        full = {**spec, "model": os.path.abspath(model_path), "num_layers": cfg.num_hidden_layers, "kv_heads": cfg.num_key_value_heads, "head_dim": cfg.head_dim, "out_dir": tmp}
+        full = {**spec, "model": os.path.abspath(model_path), "num_layers": cfg.num_hidden_layers, "heads": cfg.num_attention_heads, "kv_heads": cfg.num_key_value_heads, "head_dim": cfg.head_dim, "rope_theta": cfg.rope_theta, "out_dir": tmp}
         spec_path = os.path.join(tmp, "spec.json")
         with open(spec_path, "w") as f:
             json.dump(full, f)

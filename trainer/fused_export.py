@@ -12,6 +12,8 @@ Every MatMul is MatMulNBits (`bits` 4 or 8, int8 compute) or, at `bits=None`, a 
 fp32 graph, which must match PyTorch within 1e-4. The graph's contract (`FUSED_CONTRACT`) differs
 from model.onnx's: positions come from `seqlens_k` (each row's real tokens after this call, minus
 one) and `total_sequence_length` (the longest row's); a row's cache holds its tokens from column 0;
+each layer returns its q|k|v projection (`qkv.{i}`) instead of the whole present cache, and the
+caller appends the keys (rotated) and values to its cache (server/inference/cache-layout.mjs);
 logits are the last position's only, so one sequence is prefilled per call (any batch decodes).
 """
 
@@ -23,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from .nbits import quantize_blockwise
 
-FUSED_CONTRACT = "gqa-1"
+FUSED_CONTRACT = "gqa-qkv-1"
 MS_DOMAIN = "com.microsoft"
 # MatMulNBits computes in int8 (activations quantized per block at run time): the VNNI path.
 ACCURACY_INT8 = 4
@@ -63,8 +65,8 @@ class _Graph:
         self.nodes.append(helper.make_node(op, inputs, outputs, name=name, domain=domain or None, **attrs))
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def linear(self, x: str, weight: np.ndarray, name: str, q: "Quantization", bias: np.ndarray | None = None) -> str:
-        """x @ weight.T (+ bias); weight (N, K) as PyTorch stores it."""
+    def linear(self, x: str, weight: np.ndarray, name: str, q: "Quantization", bias: np.ndarray | None = None, output: str | None = None) -> str:
+        """x @ weight.T (+ bias), named `output` if given; weight (N, K) as PyTorch stores it."""
         n, k = weight.shape
         bits, block_size = q.bits, q.block_size
         if bits is None:
@@ -80,6 +82,9 @@ class _Graph:
             )
         if bias is not None:
             y = self.node("Add", [y, self.init(f"{name}.bias", bias.astype(np.float32))], f"{name}/biased", f"{name}/Add")
+        if output is not None:
+            self.nodes[-1].output[0] = output
+            y = output
         return y
 
 
@@ -107,7 +112,7 @@ def build_fused_decoder(model, q: Quantization = Quantization()) -> onnx.ModelPr
     for i in range(L):
         for kind in ("key", "value"):
             inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", TensorProto.FLOAT, ["batch", nkv, "past", hd]))
-            outputs.append(helper.make_tensor_value_info(f"present.{i}.{kind}", TensorProto.FLOAT, ["batch", nkv, "total", hd]))
+        outputs.append(helper.make_tensor_value_info(f"qkv.{i}", TensorProto.FLOAT, ["batch", "seq", (nh + 2 * nkv) * hd]))
 
     cos, sin = rotary_caches(cfg)
     g.init("cos_cache", cos)
@@ -130,11 +135,15 @@ def build_fused_decoder(model, q: Quantization = Quantization()) -> onnx.ModelPr
         attn = layer.self_attn
         qkv_w = np.concatenate([_np(attn.q_proj.weight), _np(attn.k_proj.weight), _np(attn.v_proj.weight)])  # (nh*hd + 2*nkv*hd, C)
         qkv_b = None if attn.q_proj.bias is None else np.concatenate([_np(attn.q_proj.bias), _np(attn.k_proj.bias), _np(attn.v_proj.bias)])
-        qkv = g.linear(h, qkv_w, f"{p}.self_attn.qkv_proj", q, qkv_b)  # (B, T, (nh + 2 nkv) hd)
+        # The projection is also a graph output: the engine appends its keys (rotated) and values to
+        # its own cache, fed back as past. Returning GroupQueryAttention's whole present cache
+        # instead cost half of each batched step, because onnxruntime-node copies every output
+        # into a new JS buffer; slicing and rotating the keys in the graph cost 90 more nodes.
+        qkv = g.linear(h, qkv_w, f"{p}.self_attn.qkv_proj", q, qkv_b, output=f"qkv.{i}")  # (B, T, (nh + 2 nkv) hd)
         a, _, _ = g.node(
             "GroupQueryAttention",
             [qkv, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", "seqlens_k", "total_sequence_length", "cos_cache", "sin_cache"],
-            [f"{p}/attn", f"present.{i}.key", f"present.{i}.value"], f"{p}/GroupQueryAttention", MS_DOMAIN,
+            [f"{p}/attn", f"{p}/present_key", f"{p}/present_value"], f"{p}/GroupQueryAttention", MS_DOMAIN,
             num_heads=nh, kv_num_heads=nkv, do_rotary=1, rotary_interleaved=0, scale=1.0 / float(np.sqrt(hd)),
         )  # (B, T, nh*hd)
         o_b = None if attn.o_proj.bias is None else _np(attn.o_proj.bias)

@@ -27,6 +27,8 @@ export function kvShapeOf(config: ModelConfig): KvShape {
     numLayers: config.num_hidden_layers,
     kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
     headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+    heads: config.num_attention_heads,
+    ropeTheta: Number(config.rope_theta ?? 10000),
   };
 }
 

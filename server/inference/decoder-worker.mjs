@@ -4,7 +4,16 @@
 // never cross threads and their garbage is collected in this small heap, not the server's.
 import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { emptyTensors, gatherTensors, pastFeeds, presentTensors } from "./cache-layout.mjs";
+import {
+  appendTensors,
+  capacityOf,
+  emptyTensors,
+  gatherTensors,
+  HEADROOM,
+  pastFeeds,
+  presentTensors,
+  qkvTensors,
+} from "./cache-layout.mjs";
 
 const port = parentPort;
 /** The cache layout, completed once the session says which graph it runs (cache-layout.mjs). */
@@ -25,22 +34,31 @@ function emptyCache(batch) {
 
 function gather(rows, length) {
   const sources = rows.map(({ cacheId, row, keep }) => ({ cache: cacheById(cacheId), row, keep }));
-  return { batch: rows.length, length, tensors: gatherTensors(shape, sources, length) };
+  // Same rule as kv-cache.ts gatheredCapacity.
+  const capacity = shape.align === "start" ? length + HEADROOM : length;
+  return { batch: rows.length, length, capacity, tensors: gatherTensors(shape, sources, capacity) };
 }
 
 async function run(session, { feeds, pastId, presentId }) {
   const past = cacheById(pastId);
   caches.delete(pastId);
   const tensors = {};
-  const dims = [past.batch, shape.kvHeads, past.length, shape.headDim];
+  const dims = [past.batch, shape.kvHeads, capacityOf(past), shape.headDim];
   for (const [name, t] of Object.entries({ ...feeds, ...pastFeeds(past.tensors, dims) }))
     tensors[name] = new ort.Tensor(t.type, t.data, t.dims);
   const out = await session.run(tensors);
-  caches.set(presentId, {
-    batch: past.batch,
-    length: out["present.0.key"].dims[2],
-    tensors: presentTensors(out, shape.numLayers),
-  });
+  const seq = feeds.input_ids.dims[1];
+  if (shape.align === "start") {
+    // The fused graph returns only the new keys and values: they go into the cache in place.
+    const firstPosition = Array.from(feeds.seqlens_k.data, (last) => last + 1 - seq);
+    caches.set(presentId, appendTensors(shape, past, qkvTensors(out, shape.numLayers), firstPosition, seq));
+  } else {
+    caches.set(presentId, {
+      batch: past.batch,
+      length: past.length + seq,
+      tensors: presentTensors(out, shape.numLayers),
+    });
+  }
   return { data: out.logits.data, dims: out.logits.dims };
 }
 

@@ -4,7 +4,7 @@
  * Rows are aligned as the graph wants them (KvShape.align), and re-gathered (copied) only when the
  * batch changes: a sequence joins or leaves.
  */
-import { emptyTensors, gatherTensors } from "./cache-layout.mjs";
+import { emptyTensors, gatherTensors, HEADROOM } from "./cache-layout.mjs";
 
 export interface KvShape {
   numLayers: number;
@@ -12,6 +12,9 @@ export interface KvShape {
   headDim: number;
   /** Where a row's tokens sit (cache-layout.mjs): "end" (model.onnx, the default) or "start" (fused graphs). */
   align?: "end" | "start";
+  /** Query heads and rotary base: a fused graph's keys are rotated when they are appended. */
+  heads?: number;
+  ropeTheta?: number;
 }
 
 /** A batch cache as the scheduler sees it. */
@@ -43,16 +46,23 @@ export function gatheredLength<C extends CacheRef>(
   return newLength;
 }
 
-/** A cache in this thread's memory: per layer a key and a value tensor of [batch, kvHeads, length, headDim]. */
+/** Positions a gathered cache has room for: the fused graphs' caches grow in place (cache-layout.mjs). */
+export function gatheredCapacity(shape: KvShape, length: number): number {
+  return shape.align === "start" ? length + HEADROOM : length;
+}
+
+/** A cache in this thread's memory: per layer a key and a value tensor of [batch, kvHeads, capacity, headDim]. */
 export class KvCache implements CacheRef {
-  /** [k0, v0, k1, v1, ...], each batch * kvHeads * length * headDim floats. */
+  /** [k0, v0, k1, v1, ...], each batch * kvHeads * capacity * headDim floats. */
   readonly tensors: Float32Array[];
   readonly batch: number;
   readonly length: number;
+  /** Positions per row the tensors hold (the length, or more for a "start" cache). */
+  readonly capacity: number;
   readonly shape: KvShape;
 
-  constructor(shape: KvShape, batch: number, length: number, tensors: Float32Array[]) {
-    const expected = batch * shape.kvHeads * length * shape.headDim;
+  constructor(shape: KvShape, batch: number, length: number, tensors: Float32Array[], capacity = length) {
+    const expected = batch * shape.kvHeads * capacity * shape.headDim;
     if (tensors.length !== 2 * shape.numLayers)
       throw new Error(`expected ${2 * shape.numLayers} cache tensors, got ${tensors.length}`);
     for (const t of tensors)
@@ -60,6 +70,7 @@ export class KvCache implements CacheRef {
     this.shape = shape;
     this.batch = batch;
     this.length = length;
+    this.capacity = capacity;
     this.tensors = tensors;
   }
 
@@ -74,7 +85,8 @@ export class KvCache implements CacheRef {
    */
   static gather(shape: KvShape, rows: ReadonlyArray<GatherRow<KvCache>>, length?: number): KvCache {
     const newLength = gatheredLength(rows, length);
-    return new KvCache(shape, rows.length, newLength, gatherTensors(shape, rows, newLength));
+    const capacity = gatheredCapacity(shape, newLength);
+    return new KvCache(shape, rows.length, newLength, gatherTensors(shape, rows, capacity), capacity);
   }
 }
 

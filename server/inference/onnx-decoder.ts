@@ -1,6 +1,6 @@
 /** The decoder's onnxruntime session on the calling thread (model calls block it while they run). */
 import * as ort from "onnxruntime-node";
-import { pastFeeds, presentTensors } from "./cache-layout.mjs";
+import { appendTensors, pastFeeds, presentTensors, qkvTensors } from "./cache-layout.mjs";
 import {
   alignOf,
   buildTokenFeeds,
@@ -46,18 +46,23 @@ export class OnnxDecoder extends InThreadCaches {
     const { past, batch } = input;
     const raw: RawFeeds = {
       ...buildTokenFeeds(input, this.contract),
-      ...pastFeeds(past.tensors, [batch, this.shape.kvHeads, past.length, this.shape.headDim]),
+      ...pastFeeds(past.tensors, [batch, this.shape.kvHeads, past.capacity, this.shape.headDim]),
     };
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(raw))
       feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
     const out = (await this.session.run(feeds)) as Record<string, ort.Tensor & { data: Float32Array }>;
+    const logits = lastPositionLogits(out.logits!);
+    if (this.contract === "fused") {
+      const added = qkvTensors(out, this.shape.numLayers);
+      const grown = appendTensors(this.shape, past, added, input.firstPosition, input.seq);
+      return {
+        ...logits,
+        present: new KvCache(this.shape, batch, grown.length, grown.tensors, grown.capacity),
+      };
+    }
     const present = presentTensors(out, this.shape.numLayers);
-    const presentLength = out["present.0.key"]!.dims[2]!;
-    return {
-      ...lastPositionLogits(out.logits!),
-      present: new KvCache(this.shape, batch, presentLength, present),
-    };
+    return { ...logits, present: new KvCache(this.shape, batch, past.length + input.seq, present) };
   }
 
   async release(): Promise<void> {

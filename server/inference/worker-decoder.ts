@@ -126,7 +126,12 @@ export class WorkerDecoder {
 
   async forward(input: ForwardInput<WorkerCache>): Promise<ForwardOutput<WorkerCache>> {
     const feeds = buildTokenFeeds(input, this.contract);
-    const present = new WorkerCache(this.nextCacheId++, input.batch, input.past.length + input.seq);
+    // A fused graph's cache is as long as its longest row (cache-layout.mjs appendTensors).
+    const length =
+      this.contract === "fused"
+        ? Math.max(...Array.from(input.firstPosition, (p) => p + input.seq))
+        : input.past.length + input.seq;
+    const present = new WorkerCache(this.nextCacheId++, input.batch, length);
     const logits = (await this.request(
       { type: "run", feeds, pastId: input.past.id, presentId: present.id },
       Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer),
