@@ -21,12 +21,12 @@ export function copyBandwidthGBs(repeats = 5): number {
 }
 
 /**
- * Weight bytes one decode step reads: the graph file, less the embedding table when only one of its
- * rows is read (a quantized graph has its own copy of a tied head; model.fused.onnx's head reads it).
+ * Weight bytes one decode step reads: the graph file, less the embedding table where a quantized
+ * graph keeps it apart from its head (only one row of it is read per token). The fp32 graphs' tied
+ * head reads the table itself; model.int8.onnx stores it once, as int8, for both.
  */
 export function weightBytesPerToken(bundleDir: string, file: string, config: ModelConfig): number {
   const bytes = statSync(join(bundleDir, file)).size;
-  const embedding = config.vocab_size * config.hidden_size * 4;
-  const headReadsEmbedding = file === "model.fused.onnx" || file === "model.onnx";
-  return headReadsEmbedding ? bytes : bytes - embedding;
+  const separateTable = file === "model.fused.int8.onnx" || file === "model.fused.int4.onnx";
+  return separateTable ? bytes - config.vocab_size * config.hidden_size * 4 : bytes;
 }

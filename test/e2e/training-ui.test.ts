@@ -241,7 +241,15 @@ describe("models console in the browser [seeded models]", () => {
             bundlePath: app.dataDir,
             baseModelId: base!.id,
             trainingRunId: run!.id,
-            metrics: { val_loss: 1.5, steps: 4 },
+            metrics: {
+              val_loss: 1.5,
+              steps: 4,
+              decoders: {
+                fp32: { greedyIdentical: 1, maxLogitDiff: 0.000002 },
+                int8: { greedyIdentical: 0.94, maxLogitDiff: 0.05 },
+                int4: { greedyIdentical: 0.81, maxLogitDiff: 0.4 },
+              },
+            },
             evaluation: evaluationReport(f1),
             promotedAt: status === "candidate" ? null : new Date(),
           })
@@ -279,6 +287,11 @@ describe("models console in the browser [seeded models]", () => {
     await list.getByRole("link", { name: "Seeded candidate" }).click();
     const view = page.getByTestId("model-view");
     await view.getByText("worse than production (token F1 0.300 vs 0.500)").waitFor();
+    // Each decoder's check against the trained weights, and the one this server answers with.
+    const decoders = view.getByTestId("decoders");
+    expect(await decoders.getByRole("row", { name: /int4/ }).textContent()).toContain("81");
+    expect(await decoders.getByRole("row", { name: /fp32/ }).textContent()).toContain("yes");
+    expect(await decoders.getByRole("row", { name: /int8/ }).textContent()).not.toContain("yes");
 
     const promote = page.getByRole("form", { name: "Promote" });
     await promote.getByRole("button", { name: "Promote anyway" }).click();
