@@ -53,6 +53,12 @@ const messagesFor = (prompt: number) => [
   { role: "user" as const, content: `Ticket ${prompt}. ${TICKET.repeat(4)}` },
 ];
 
+/** Nearest-rank 95th percentile. */
+function p95(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!;
+}
+
 function summarize(answers: Answer[]) {
   const start = Math.min(...answers.map((a) => a.start));
   const end = Math.max(...answers.map((a) => a.chunks.at(-1)!));
@@ -76,7 +82,11 @@ async function measure(name: string, ask: Ask, tokens: number, concurrency: numb
   for (const n of concurrency) {
     const answers = await Promise.all(Array.from({ length: n }, (_, i) => ask(i, tokens)));
     row[`x${n} tok/s`] = Number(summarize(answers).aggregate.toFixed(1));
+    if (n > 1) row[`x${n} TTFT p95 (ms)`] = Math.round(p95(answers.map((a) => a.chunks[0]! - a.start)));
   }
+  row[`x${concurrency.at(-1)} / x1`] = Number(
+    (Number(row[`x${concurrency.at(-1)} tok/s`]) / Number(row["x1 tok/s"])).toFixed(2),
+  );
   return row;
 }
 
