@@ -116,6 +116,9 @@ export function checkContract(
   const missing = ["input_ids", ...tokenInputs, "past_key_values.0.key"].filter(
     (n) => !inputNames.includes(n),
   );
+  // A fused graph hands back each layer's q|k|v for the engine to append (cache-layout.mjs).
+  if (contract === "fused" && !outputNames.includes("qkv.0"))
+    missing.push("output qkv.0 (export the bundle again)");
   const layers = inputNames.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (missing.length > 0 || layers !== shape.numLayers || !outputNames.includes("logits")) {
     throw new Error(

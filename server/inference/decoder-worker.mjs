@@ -18,7 +18,7 @@ import {
 const port = parentPort;
 /** The cache layout, completed once the session says which graph it runs (cache-layout.mjs). */
 let shape = workerData.shape;
-/** id -> { batch, length, tensors }, or { error } when building that cache failed. */
+/** id -> { batch, length, capacity?, tensors }, or { error } when building that cache failed. */
 const caches = new Map();
 
 function cacheById(id) {
@@ -49,7 +49,7 @@ async function run(session, { feeds, pastId, presentId }) {
   const out = await session.run(tensors);
   const seq = feeds.input_ids.dims[1];
   if (shape.align === "start") {
-    // The fused graph returns only the new keys and values: they go into the cache in place.
+    // The fused graph returns each layer's q|k|v, not its cache: the keys and values join it in place.
     const firstPosition = Array.from(feeds.seqlens_k.data, (last) => last + 1 - seq);
     caches.set(presentId, appendTensors(shape, past, qkvTensors(out, shape.numLayers), firstPosition, seq));
   } else {
