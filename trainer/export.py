@@ -264,7 +264,7 @@ def export_fused_variants(model: LlamaForCausalLM, out_dir: str, prompts: list, 
     prompts = prompts or [rng.integers(0, model.config.vocab_size, 12).tolist() for _ in range(8)]
     for precision, bits in (("fp32", None), ("int8", 8), ("int4", 4)):
         name = fused_file_name(bits)
-        export_fused(model, os.path.join(out_dir, name), bits, BLOCK_SIZE.get(bits, 0))
+        export_fused(model, os.path.join(out_dir, name), bits)
         entry = {"file": name, **({"bits": bits, "block_size": BLOCK_SIZE[bits]} if bits else {})}
         if check:
             entry["parity"] = check_fused_parity(model, os.path.join(out_dir, name), tol=PARITY_TOL if bits is None else None)

@@ -34,7 +34,6 @@ ACCURACY_INT8 = 4
 # blocks read a 200-token prompt faster (int8: 123 ms at 128 against 145 ms at 32), while 4-bit
 # weights lose more per block, so int4 keeps 64. Zero points per block (asymmetric) cost nothing.
 BLOCK_SIZE = {8: 128, 4: 64}
-DEFAULT_BLOCK_SIZE = 64
 
 
 def fused_file_name(bits) -> str:
@@ -46,7 +45,7 @@ class Quantization:
     """How MatMul weights are stored: bits None (fp32), 8 or 4, in blocks of `block_size` along K."""
 
     bits: int | None = None
-    block_size: int = DEFAULT_BLOCK_SIZE
+    block_size: int = 0
     symmetric: bool = False
 
 
@@ -183,8 +182,10 @@ def build_fused_decoder(model, q: Quantization = Quantization()) -> onnx.ModelPr
     return m
 
 
-def export_fused(model, path: str, bits=None, block_size: int = DEFAULT_BLOCK_SIZE, symmetric: bool = False) -> None:
-    m = build_fused_decoder(model.float().eval(), Quantization(bits, block_size, symmetric))
+def export_fused(model, path: str, bits=None, block_size: int | None = None, symmetric: bool = False) -> None:
+    """Writes the graph at `bits` (None: fp32); blocks of BLOCK_SIZE[bits] unless `block_size` says otherwise."""
+    q = Quantization(bits, block_size or BLOCK_SIZE.get(bits, 0), symmetric)
+    m = build_fused_decoder(model.float().eval(), q)
     # Over 2 GB a protobuf cannot hold the weights: keep them beside the graph.
     large = sum(i.ByteSize() for i in m.graph.initializer) > 1_800_000_000
     onnx.save_model(m, path, save_as_external_data=large, all_tensors_to_one_file=True, location=path.rsplit("/", 1)[-1] + ".data")
