@@ -10,6 +10,8 @@ export interface HostCache {
 
 export const HEADROOM: number;
 
+export function gatheredCapacity(shape: KvShape, length: number): number;
+
 export function emptyTensors(numLayers: number): Float32Array[];
 
 export function capacityOf(cache: HostCache): number;

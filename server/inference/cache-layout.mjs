@@ -15,6 +15,11 @@
 /** Positions a gathered or grown "start" cache keeps free per row (at 135M, 46 KB a position). */
 export const HEADROOM = 32;
 
+/** Positions a gathered cache has room for: "start" caches grow in place, "end" caches are replaced. */
+export function gatheredCapacity(shape, length) {
+  return shape.align === "start" ? length + HEADROOM : length;
+}
+
 /** The tensors of a cache with no positions yet (any batch size). */
 export function emptyTensors(numLayers) {
   return Array.from({ length: 2 * numLayers }, () => new Float32Array(0));

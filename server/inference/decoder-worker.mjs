@@ -8,8 +8,8 @@ import {
   appendTensors,
   capacityOf,
   emptyTensors,
+  gatheredCapacity,
   gatherTensors,
-  HEADROOM,
   pastFeeds,
   presentTensors,
   qkvTensors,
@@ -34,8 +34,7 @@ function emptyCache(batch) {
 
 function gather(rows, length) {
   const sources = rows.map(({ cacheId, row, keep }) => ({ cache: cacheById(cacheId), row, keep }));
-  // Same rule as kv-cache.ts gatheredCapacity.
-  const capacity = shape.align === "start" ? length + HEADROOM : length;
+  const capacity = gatheredCapacity(shape, length);
   return { batch: rows.length, length, capacity, tensors: gatherTensors(shape, sources, capacity) };
 }
 

@@ -4,7 +4,7 @@
  * Rows are aligned as the graph wants them (KvShape.align), and re-gathered (copied) only when the
  * batch changes: a sequence joins or leaves.
  */
-import { emptyTensors, gatherTensors, HEADROOM } from "./cache-layout.mjs";
+import { emptyTensors, gatheredCapacity, gatherTensors } from "./cache-layout.mjs";
 
 export interface KvShape {
   numLayers: number;
@@ -44,11 +44,6 @@ export function gatheredLength<C extends CacheRef>(
       throw new Error(`cannot keep ${keep} positions (source ${cache.length}, target ${newLength})`);
   }
   return newLength;
-}
-
-/** Positions a gathered cache has room for: the fused graphs' caches grow in place (cache-layout.mjs). */
-export function gatheredCapacity(shape: KvShape, length: number): number {
-  return shape.align === "start" ? length + HEADROOM : length;
 }
 
 /** A cache in this thread's memory: per layer a key and a value tensor of [batch, kvHeads, capacity, headDim]. */
