@@ -9,6 +9,7 @@
  *                            [--per-intent 8] [--off-topic 300] [--seed 13]
  *                            [--retriever-base DIR | DIR-with-{set}]  (a base built without the set it is
  *                            asked about: build:retriever -- --exclude banking77 --out DIR)
+ *                            [--no-variants]  (each pair its question only, as a first import has)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -50,6 +51,7 @@ async function main() {
       "answer-weight": { type: "string" },
       "second-share": { type: "string" },
       "retriever-base": { type: "string" },
+      "no-variants": { type: "boolean", default: false },
     },
   });
   if (!fs.existsSync(SHARED)) {
@@ -78,13 +80,21 @@ async function main() {
       answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
       secondShare: Number(values["second-share"] ?? DEFAULT_WEIGHTS.secondShare),
     };
-    await benchSet(build(), {
+    const set = build();
+    if (values["no-variants"]) withoutVariants(set);
+    await benchSet(set, {
       base,
       generalBase,
       conversations: Number(values.conversations),
       weights,
     });
   }
+}
+
+/** A first import: each pair's question alone, its variants dropped. */
+function withoutVariants(set: BenchSet) {
+  for (const p of set.pairs) p.variants = [];
+  set.note += ", variants dropped";
 }
 
 async function benchSet(

@@ -11,7 +11,7 @@ from trainer.retriever import bundle
 from trainer.retriever.cli import tune
 from trainer.retriever.corpus import intent_groups
 from trainer.retriever.features import featurize
-from trainer.retriever.model import RetrieverEncoder, encode
+from trainer.retriever.model import RetrieverEncoder, batch_features, encode
 from trainer.retriever.train import sample_rows
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "fixtures", "retriever-features.json")
@@ -68,6 +68,25 @@ def test_save_and_load_round_trip_the_weights_through_onnx(tmp_path):
     assert meta["format"] == "tunedesk-retriever" and meta["pooling"] == "learned-weighted-mean"
     texts = ["hello there", "", "a much longer sentence with many words in it"]
     assert torch.allclose(encode(model, texts), encode(loaded, texts))
+
+
+def test_training_pools_features_exactly_as_the_exported_graph_does():
+    # Training pools each text as one bag; the exported graph gathers padded rows. Same numbers.
+    torch.manual_seed(0)
+    model = RetrieverEncoder(512, 8)
+    torch.nn.init.normal_(model.gate.weight)
+    texts = ["hello there", "", "a much longer sentence with many words in it " * 8, "card"]
+    ids, weights = batch_features(texts, model.buckets)
+    present = weights > 0
+    logits = (model.gate(ids).squeeze(-1) + torch.log(weights.clamp_min(1e-9))).masked_fill(~present, -1e9)
+    attention = torch.softmax(logits, -1) * present
+    padded = (attention.unsqueeze(-1) * model.embed(ids)).sum(1)
+    expected = torch.nn.functional.normalize(model.proj(padded), dim=-1, eps=1e-6)
+    pooled = model(ids, weights)
+    assert torch.allclose(pooled, expected, atol=1e-6)
+    assert torch.count_nonzero(pooled[1]) == 0  # an empty text pools to zeros
+    pooled.sum().backward()
+    assert model.embed.weight.grad.is_sparse
 
 
 def test_loading_something_else_is_a_clear_error(tmp_path):

@@ -27,7 +27,18 @@ class RetrieverEncoder(nn.Module):
         logits = self.gate(feature_ids).squeeze(-1) + torch.log(feature_weights.clamp_min(1e-9))  # (B, L)
         logits = logits.masked_fill(~present, -1e9)
         attention = torch.softmax(logits, dim=-1) * present  # (B, L); an empty text pools to zeros
-        pooled = (attention.unsqueeze(-1) * self.embed(feature_ids)).sum(1)  # (B, C)
+        if torch.onnx.is_in_onnx_export():
+            # The served graph: a gather and a weighted sum, which onnxruntime runs as plain kernels.
+            pooled = (attention.unsqueeze(-1) * self.embed(feature_ids)).sum(1)  # (B, C)
+        else:
+            # Training: one bag of the present features per text. Padding every text to the longest
+            # (a long answer makes L several hundred) made the (B, L, C) tensors of the gather and
+            # their sparse gradient rows most of a training step.
+            counts = present.sum(1)  # (B,)
+            pooled = F.embedding_bag(
+                feature_ids[present], self.embed.weight, counts.cumsum(0) - counts, mode="sum",
+                per_sample_weights=attention[present], sparse=True,
+            )  # (B, C)
         return F.normalize(self.proj(pooled), dim=-1, eps=1e-6)  # (B, C)
 
 
