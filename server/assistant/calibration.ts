@@ -11,6 +11,8 @@ import type { RankedPair, Retriever } from "./retriever/retriever";
 
 export const IN_SCOPE_DECLINE_TARGET = 0.05;
 export const MIN_CALIBRATION_PHRASINGS = 20;
+/** Share of the threshold's off-topic messages the answer threshold must decline, at least. */
+export const OFF_TOPIC_DECLINE_FLOOR = 0.9;
 
 export interface CalibrationProbe {
   question: string;
@@ -27,7 +29,7 @@ export async function calibrate(
   db: Db,
   retriever: Retriever,
   inScope: CalibrationProbe[],
-  offTopic: string[],
+  offTopic: { threshold: string[]; measuring: string[] },
 ): Promise<Calibration> {
   // Held-out phrasings are approved variants too: they must not match themselves.
   const excludeTexts = new Set(inScope.map((p) => p.question.trim()));
@@ -36,8 +38,13 @@ export async function calibrate(
     const { ranked, offTopicScore } = await retriever.rank(db, probe.question, { excludeTexts });
     inScopeTop.push({ probe, ranked, offTopicScore });
   }
-  const offTopicRanked = [];
-  for (const q of offTopic) offTopicRanked.push(await retriever.rank(db, q));
+  const rankAll = async (questions: string[]) => {
+    const out = [];
+    for (const q of questions) out.push(await retriever.rank(db, q));
+    return out;
+  };
+  const thresholdRanked = await rankAll(offTopic.threshold);
+  const offTopicRanked = await rankAll(offTopic.measuring);
 
   const defaults = DEFAULT_CALIBRATION[retriever.mode];
   const enough = inScope.length >= MIN_CALIBRATION_PHRASINGS;
@@ -46,15 +53,30 @@ export async function calibrate(
   const scores = basis
     .map((r) => decisionScore(r.ranked[0]?.score ?? 0, r.offTopicScore, defaults))
     .sort((a, b) => a - b);
-  const answerAt = enough ? quantile(scores, IN_SCOPE_DECLINE_TARGET) : defaults.answerAt;
+  const fromPhrasings = enough ? quantile(scores, IN_SCOPE_DECLINE_TARGET) : defaults.answerAt;
+  const offTopicScores = thresholdRanked
+    .map((r) => decisionScore(r.ranked[0]?.score ?? 0, r.offTopicScore, defaults))
+    .sort((a, b) => a - b);
+  // Just above the highest score of the share to decline, so ties at it are declined too.
+  const floor = offTopicScores.length
+    ? offTopicScores[Math.max(0, Math.ceil(OFF_TOPIC_DECLINE_FLOOR * offTopicScores.length) - 1)]! + 1e-9
+    : -Infinity;
+  const answerAt = Math.max(fromPhrasings, floor);
+  const notes = [
+    enough
+      ? undefined
+      : `${inScope.length} held-out phrasings (calibration needs ${MIN_CALIBRATION_PHRASINGS}): default threshold`,
+    floor > fromPhrasings
+      ? `threshold raised from ${fromPhrasings.toFixed(3)} to decline ${OFF_TOPIC_DECLINE_FLOOR * 100}% of the off-topic messages set aside for it`
+      : undefined,
+  ].filter(Boolean);
   const calibration: Calibration = {
     answerAt,
     offTopicWeight: defaults.offTopicWeight,
     clarifyMargin: defaults.clarifyMargin,
     source: enough ? "calibrated" : "default",
-    note: enough
-      ? undefined
-      : `${inScope.length} held-out phrasings (calibration needs ${MIN_CALIBRATION_PHRASINGS}): default thresholds`,
+    offTopicFloor: Number.isFinite(floor) ? floor : undefined,
+    note: notes.length ? notes.join("; ") : undefined,
   };
   const inScopeDecisions = inScopeTop.map((r) => ({
     probe: r.probe,
@@ -63,7 +85,7 @@ export async function calibrate(
   const share = (n: number, of: number) => (of ? n / of : 0);
   calibration.measured = {
     inScopeQuestions: inScope.length,
-    offTopicQuestions: offTopic.length,
+    offTopicQuestions: offTopic.measuring.length,
     inScopeAnswered: share(
       inScopeDecisions.filter((d) => d.decision.kind === "answer").length,
       inScope.length,
@@ -85,7 +107,7 @@ export async function calibrate(
     ),
     offTopicDeclined: share(
       offTopicRanked.filter((r) => decide(r.ranked, calibration, r.offTopicScore).kind === "decline").length,
-      offTopic.length,
+      offTopic.measuring.length,
     ),
   };
   return calibration;

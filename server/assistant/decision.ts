@@ -16,6 +16,8 @@ export const calibrationSchema = z.object({
   /** Two different pairs closer than this (both above answerAt) make the bot ask which is meant. */
   clarifyMargin: z.number().min(0),
   source: z.enum(["default", "calibrated"]),
+  /** The decision score below which a tenth of the threshold's off-topic messages fall: answerAt's lowest. */
+  offTopicFloor: z.number().optional(),
   /** What calibration measured on held-out phrasings and off-topic questions at these thresholds. */
   measured: z
     .object({

@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import type { Db } from "@/db/client";
 import { answerCustomer } from "@/server/assistant/answer";
 import type { Decision } from "@/server/assistant/decision";
-import { OFF_TOPIC_FOR_CALIBRATION } from "@/server/assistant/off-topic";
+import { OFF_TOPIC_FOR_MEASURING } from "@/server/assistant/off-topic";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import { InferenceEngine } from "@/server/inference";
 import type { ServingPrecision } from "@/server/inference/bundle";
@@ -106,7 +106,7 @@ export const MAX_OFF_TOPIC_QUESTIONS = 40;
 
 /** Off-topic and hostile messages the run never tuned on (answers are the decline, or wrong). */
 export function offTopicQuestions(): EvalQuestion[] {
-  return OFF_TOPIC_FOR_CALIBRATION.slice(0, MAX_OFF_TOPIC_QUESTIONS).map((question) => ({
+  return OFF_TOPIC_FOR_MEASURING.slice(0, MAX_OFF_TOPIC_QUESTIONS).map((question) => ({
     pairId: "",
     question,
     reference: "",

@@ -7,7 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { type CalibrationProbe, calibrate } from "@/server/assistant/calibration";
 import { CALIBRATION_FILE, type Calibration } from "@/server/assistant/decision";
-import { OFF_TOPIC_FOR_CALIBRATION, OFF_TOPIC_FOR_TUNING } from "@/server/assistant/off-topic";
+import {
+  OFF_TOPIC_FOR_MEASURING,
+  OFF_TOPIC_FOR_THRESHOLD,
+  OFF_TOPIC_FOR_TUNING,
+} from "@/server/assistant/off-topic";
 import { RETRIEVER_DIR } from "@/server/assistant/retriever/encoder";
 import { Retriever } from "@/server/assistant/retriever/retriever";
 import type { PipelineContext } from "./pipeline";
@@ -117,7 +121,10 @@ export async function calibrateBundleRetriever(
 ): Promise<Calibration> {
   const retriever = await Retriever.forBundle(bundleDir);
   try {
-    const calibration = await calibrate(ctx.db, retriever, heldOut, OFF_TOPIC_FOR_CALIBRATION);
+    const calibration = await calibrate(ctx.db, retriever, heldOut, {
+      threshold: OFF_TOPIC_FOR_THRESHOLD,
+      measuring: OFF_TOPIC_FOR_MEASURING,
+    });
     fs.writeFileSync(
       path.join(bundleDir, RETRIEVER_DIR, CALIBRATION_FILE),
       JSON.stringify(calibration, null, 2),

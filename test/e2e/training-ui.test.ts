@@ -249,6 +249,27 @@ describe("models console in the browser [seeded models]", () => {
                 int8: { greedyIdentical: 0.94, maxLogitDiff: 0.05 },
                 int4: { greedyIdentical: 0.81, maxLogitDiff: 0.4 },
               },
+              retriever: {
+                base: "general",
+                steps: 300,
+                seconds: 12,
+                calibration: {
+                  answerAt: 0.163,
+                  offTopicWeight: 0.5,
+                  clarifyMargin: 0.01,
+                  source: "calibrated",
+                  offTopicFloor: 0.163,
+                  measured: {
+                    inScopeQuestions: 65,
+                    offTopicQuestions: 84,
+                    inScopeAnswered: 0.89,
+                    inScopeDeclined: 0.06,
+                    inScopeRight: 0.54,
+                    offTopicDeclined: 0.869,
+                  },
+                  note: "threshold raised from 0.098 to decline 90% of the off-topic messages set aside for it",
+                },
+              },
             },
             evaluation: evaluationReport(f1),
             promotedAt: status === "candidate" ? null : new Date(),
@@ -292,6 +313,11 @@ describe("models console in the browser [seeded models]", () => {
     expect(await decoders.getByRole("row", { name: /int4/ }).textContent()).toContain("81");
     expect(await decoders.getByRole("row", { name: /fp32/ }).textContent()).toContain("yes");
     expect(await decoders.getByRole("row", { name: /int8/ }).textContent()).not.toContain("yes");
+    // The run's grounding decision: its threshold, what it declines and why it was raised.
+    const calibration = await view.getByTestId("retriever-calibration").textContent();
+    expect(calibration).toContain("calibrated on 65 held-out phrasings");
+    expect(calibration).toContain("declines 86.9 % of 84 off-topic messages");
+    expect(calibration).toContain("threshold raised from 0.098");
 
     const promote = page.getByRole("form", { name: "Promote" });
     await promote.getByRole("button", { name: "Promote anyway" }).click();

@@ -1,7 +1,14 @@
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { createPair } from "@/db/queries/knowledge";
-import { readCalibration } from "@/server/assistant/decision";
+import { calibrate, OFF_TOPIC_DECLINE_FLOOR } from "@/server/assistant/calibration";
+import { decide, readCalibration } from "@/server/assistant/decision";
+import {
+  OFF_TOPIC_FOR_MEASURING,
+  OFF_TOPIC_FOR_THRESHOLD,
+  OFF_TOPIC_FOR_TUNING,
+} from "@/server/assistant/off-topic";
+import { Retriever } from "@/server/assistant/retriever/retriever";
 import type { PipelineContext } from "@/server/training/pipeline";
 import { calibrateBundleRetriever } from "@/server/training/retriever-tuning";
 import { describeEachDatabase } from "../../helpers/db";
@@ -52,4 +59,62 @@ describeEachDatabase("calibrating the grounding decision", (testDb) => {
     const few = await calibrateBundleRetriever(ctx, bundle, probes.slice(0, 5));
     expect(few).toMatchObject({ source: "default", note: expect.stringMatching(/calibration needs 20/) });
   });
+
+  it("never answers above a tenth of the off-topic messages set aside for the threshold, even when phrasings or their absence would allow it", async () => {
+    const db = testDb().db;
+    for (const p of PAIRS)
+      await createPair(
+        db,
+        { ...p, variants: [], context: [], tags: [], product: null, status: "approved" },
+        null,
+      );
+    const retriever = await Retriever.forBundle(bundle);
+    try {
+      // Held-out phrasings that only just reach their pair: their quantile alone would answer
+      // almost anything, and only the floor stands in the way.
+      const weak = [];
+      for (const word of [
+        "zebra",
+        "opera",
+        "tulip",
+        "violin",
+        "cactus",
+        "pearl",
+        "anvil",
+        "harp",
+        "fog",
+        "moss",
+        "kite",
+        "lantern",
+      ])
+        for (const other of ["blue", "quiet"]) {
+          const question = `${word} ${other}`;
+          const top = (await retriever.rank(db, question)).ranked[0];
+          if (top) weak.push({ question, pairId: top.id });
+        }
+      const offTopic = { threshold: OFF_TOPIC_FOR_THRESHOLD, measuring: OFF_TOPIC_FOR_MEASURING };
+      const calibration = await calibrate(db, retriever, weak, offTopic);
+      expect(calibration.source).toBe("calibrated");
+      expect(calibration.note).toMatch(/threshold raised/);
+      expect(calibration.offTopicFloor).toBeDefined();
+      expect(calibration.answerAt).toBeGreaterThanOrEqual(calibration.offTopicFloor!);
+      let declined = 0;
+      for (const q of OFF_TOPIC_FOR_THRESHOLD) {
+        const { ranked, offTopicScore } = await retriever.rank(db, q);
+        if (decide(ranked, calibration, offTopicScore).kind === "decline") declined++;
+      }
+      expect(declined / OFF_TOPIC_FOR_THRESHOLD.length).toBeGreaterThanOrEqual(OFF_TOPIC_DECLINE_FLOOR);
+      // What the report measures was never used to set the threshold.
+      expect(calibration.measured!.offTopicQuestions).toBe(OFF_TOPIC_FOR_MEASURING.length);
+    } finally {
+      await retriever.dispose();
+    }
+  });
+});
+
+it("splits the written off-topic messages into three stable, disjoint parts", () => {
+  const parts = [OFF_TOPIC_FOR_TUNING, OFF_TOPIC_FOR_THRESHOLD, OFF_TOPIC_FOR_MEASURING];
+  const all = parts.flat();
+  expect(new Set(all).size).toBe(all.length);
+  for (const part of parts) expect(part.length).toBeGreaterThanOrEqual(40);
 });

@@ -1,5 +1,11 @@
 import Link from "next/link";
-import { formatCompact, formatCount, formatCountOf, formatDuration } from "@/app/console/_training/format";
+import {
+  formatCompact,
+  formatCount,
+  formatCountOf,
+  formatDuration,
+  formatPercent,
+} from "@/app/console/_training/format";
 import { KeyValues } from "@/app/console/_training/key-values";
 import { phaseLabel, settingsForMethod } from "@/app/console/_training/labels";
 import type { BaseModel, Model, TrainingRun } from "@/db/schema";
@@ -77,6 +83,18 @@ export function Lineage({ model, run }: { model: Model; run: RunDetails | undefi
               {retrieverOrigin[retriever.base]}, {formatCount(retriever.steps)} steps in{" "}
               {formatDuration(retriever.seconds)}.
             </p>
+            {retriever.calibration && (
+              <p data-testid="retriever-calibration">
+                Answers at a score of {retriever.calibration.answerAt.toFixed(3)} (
+                {retriever.calibration.source === "calibrated"
+                  ? `calibrated on ${retriever.calibration.measured?.inScopeQuestions ?? 0} held-out phrasings`
+                  : "default threshold"}
+                )
+                {retriever.calibration.measured &&
+                  `: declines ${formatPercent(retriever.calibration.measured.offTopicDeclined)} of ${retriever.calibration.measured.offTopicQuestions} off-topic messages it was not set on`}
+                .{retriever.calibration.note && ` ${retriever.calibration.note}.`}
+              </p>
+            )}
           </>
         )}
         {phaseSeconds && (
