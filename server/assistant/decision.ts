@@ -16,7 +16,7 @@ export const calibrationSchema = z.object({
   /** Two different pairs closer than this (both above answerAt) make the bot ask which is meant. */
   clarifyMargin: z.number().min(0),
   source: z.enum(["default", "calibrated"]),
-  /** The decision score below which a tenth of the threshold's off-topic messages fall: answerAt's lowest. */
+  /** Just above the decision scores of nine tenths of the threshold's off-topic messages: the lowest answerAt calibration may choose. */
   offTopicFloor: z.number().optional(),
   /** What calibration measured on held-out phrasings and off-topic questions at these thresholds. */
   measured: z
