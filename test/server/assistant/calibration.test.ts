@@ -60,7 +60,7 @@ describeEachDatabase("calibrating the grounding decision", (testDb) => {
     expect(few).toMatchObject({ source: "default", note: expect.stringMatching(/calibration needs 20/) });
   });
 
-  it("never answers above a tenth of the off-topic messages set aside for the threshold, even when phrasings or their absence would allow it", async () => {
+  it("never answers above a tenth of the off-topic messages set aside for the threshold, even when weak held-out phrasings would allow it", async () => {
     const db = testDb().db;
     for (const p of PAIRS)
       await createPair(
