@@ -11,15 +11,19 @@
  *   npm run bench:feedback -- [--sets banking77,clinc150] [--per-intent 8] [--seed 13]
  *                             [--retriever-base DIR | DIR-with-{set}] [--fresh]
  */
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Db } from "@/db/client";
 import { openDatabase } from "@/db/client";
-import { addVariantToPair } from "@/db/queries/knowledge";
+import { createConversation, insertMessage } from "@/db/queries/conversations";
+import { listReviewItemsForConversation, saveFeedback } from "@/db/queries/feedback";
+import { insertUser } from "@/db/queries/users";
 import { groundQuestion } from "@/server/assistant/answer";
 import type { Retriever } from "@/server/assistant/retriever/retriever";
+import { applyItemToPair } from "@/server/chat/review";
 import { retrieverBaseDir } from "@/server/training/retriever-tuning";
 import { type BenchSet, banking77, clinc150, clincOffTopic, insertBenchPairs, SHARED } from "./datasets";
 import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
@@ -78,6 +82,26 @@ async function outcomes(db: Db, retriever: Retriever, questions: Question[], idB
   return out;
 }
 
+/** A customer's question, the bot's answer, their thumbs-down with a correction: one review item. */
+async function rateDownWithCorrection(db: Db, question: string, correction: string): Promise<string> {
+  const conversation = await createConversation(db, { customerId: `bench-${randomUUID()}`, channel: "chat" });
+  await insertMessage(db, { conversationId: conversation.id, role: "user", content: question });
+  const answer = await insertMessage(db, {
+    conversationId: conversation.id,
+    role: "assistant",
+    content: "-",
+  });
+  await saveFeedback(db, {
+    messageId: answer.id,
+    conversationId: conversation.id,
+    rating: "down",
+    reason: "incorrect",
+    correction,
+  });
+  const [item] = await listReviewItemsForConversation(db, conversation.id);
+  return item!.id;
+}
+
 async function declinedShare(db: Db, retriever: Retriever, messages: string[]) {
   let declined = 0;
   for (const m of messages)
@@ -110,10 +134,26 @@ async function feedbackRound(set: BenchSet, baseDir: string, fresh: boolean) {
   const o1 = await outcomes(db, round1.retriever, all, idByKey);
   const off1 = await declinedShare(db, round1.retriever, set.offTopic);
 
-  // Corrections: each wrong A answer's question becomes a variant of its right pair, which
-  // retrieval matches at once (before any retraining).
+  // Corrections: each wrong A answer is rated down with the right answer as the correction, and
+  // staff attach the customer's words to the right pair in the review queue; retrieval matches
+  // them at once (before any retraining) and they join the regression set.
   const corrected = groupA.filter((_, i) => o1[i] !== "right");
-  for (const q of corrected) await addVariantToPair(db, idByKey.get(q.key)!, q.text, null);
+  const staff = await insertUser(db, {
+    email: "reviewer@bench.local",
+    name: "Reviewer",
+    role: "staff",
+    passwordHash: "unused",
+  });
+  const answerByKey = new Map(set.pairs.map((p) => [p.key, p.answer]));
+  for (const q of corrected) {
+    const itemId = await rateDownWithCorrection(db, q.text, answerByKey.get(q.key)!);
+    await applyItemToPair(db, staff.id, {
+      itemId,
+      pairId: idByKey.get(q.key)!,
+      mode: "variant",
+      text: q.text,
+    });
+  }
   const reviewed = await outcomes(db, round1.retriever, all, idByKey);
   const offReviewed = await declinedShare(db, round1.retriever, set.offTopic);
   await round1.retriever.dispose();

@@ -2,7 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { continuableRetriever } from "@/server/training/retriever-tuning";
+import { createPair, listApprovedPairsForTraining } from "@/db/queries/knowledge";
+import { applyItemToPair } from "@/server/chat/review";
+import { createCaller } from "@/server/routers/_app";
+import { continuableRetriever, retrieverTrainingGroups } from "@/server/training/retriever-tuning";
+import { insertRatedDownAnswer } from "../helpers/conversations";
+import { describeEachDatabase } from "../helpers/db";
+import { createSessionUser } from "../helpers/users";
 
 function retrieverDir(dir: string, meta: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -31,4 +37,42 @@ it("continues from production's retriever only when it descends from today's gen
   expect(continuableRetriever(scratch, null)).toBe(path.join(scratch, "retriever"));
   // A bundle without a retriever (older bundles) is no starting point.
   expect(continuableRetriever(path.join(root, "none"), general)).toBeNull();
+});
+
+describeEachDatabase("what the retriever is tuned on", (useDb) => {
+  it("keeps customers' confirmed questions out of the encoder's tuning, and staff-written variants in", async () => {
+    const db = useDb().db;
+    const staff = await createSessionUser(db, {
+      email: "tuning@example.com",
+      password: "tuning-password-1",
+      role: "staff",
+    });
+    const pair = await createPair(
+      db,
+      {
+        question: "How do I get a refund?",
+        answer: "Refunds go back to your card within 5 days of our receiving the parcel.",
+        variants: ["Can I have my money back?"],
+        context: [],
+        product: null,
+        tags: [],
+        status: "approved",
+      },
+      staff.id,
+    );
+    await insertRatedDownAnswer(db, "my parcel came broken, what now");
+    const [item] = (await createCaller({ db, user: staff }).reviewQueue.list({ limit: 10, offset: 0 })).items;
+    await applyItemToPair(db, staff.id, {
+      itemId: item!.id,
+      pairId: pair.id,
+      mode: "variant",
+      text: "my parcel came broken, what now",
+    });
+    const [current] = await listApprovedPairsForTraining(db);
+    expect(current!.variants).toContain("my parcel came broken, what now");
+
+    const [group] = await retrieverTrainingGroups(db, [{ ...current!, pairId: current!.id }]);
+    expect(group!.texts).toEqual(["How do I get a refund?", "Can I have my money back?"]);
+    expect(group!.answer).toBe(current!.answer);
+  });
 });

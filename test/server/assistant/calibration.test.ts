@@ -1,7 +1,7 @@
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { createPair } from "@/db/queries/knowledge";
-import { calibrate, OFF_TOPIC_DECLINE_FLOOR } from "@/server/assistant/calibration";
+import { calibrate, harrellDavisQuantile, OFF_TOPIC_DECLINE_FLOOR } from "@/server/assistant/calibration";
 import { decide, readCalibration } from "@/server/assistant/decision";
 import {
   OFF_TOPIC_FOR_MEASURING,
@@ -117,4 +117,23 @@ it("splits the written off-topic messages into three stable, disjoint parts", ()
   const all = parts.flat();
   expect(new Set(all).size).toBe(all.length);
   for (const part of parts) expect(part.length).toBeGreaterThanOrEqual(40);
+});
+
+it("estimates the low quantile from every held-out score, so one stray score moves it little", () => {
+  // A symmetric sample's median is its mean; weights sum to one, so a constant sample is itself.
+  expect(harrellDavisQuantile([1, 2, 3, 4, 5], 0.5)).toBeCloseTo(3, 10);
+  expect(harrellDavisQuantile(Array(40).fill(0.3), 0.05)).toBeCloseTo(0.3, 10);
+  expect(harrellDavisQuantile([], 0.05)).toBe(0);
+  // One more phrasing held out, scored high, moves the 5% order statistic from the second-lowest
+  // score to the third (floor(0.05 n): 39 → 40 scores), here from 0.09 to 0.2: a threshold that
+  // declines what was answered the round before. The Beta-weighted estimate barely moves.
+  const scores = [0.06, 0.09, ...Array.from({ length: 37 }, (_, i) => 0.2 + i * 0.01)];
+  const oneMore = [...scores, 0.9];
+  expect([scores[Math.floor(0.05 * scores.length)], oneMore[Math.floor(0.05 * oneMore.length)]]).toEqual([
+    0.09, 0.2,
+  ]);
+  const moved = Math.abs(harrellDavisQuantile(oneMore, 0.05) - harrellDavisQuantile(scores, 0.05));
+  expect(moved).toBeLessThan((0.2 - 0.09) / 4);
+  expect(harrellDavisQuantile(scores, 0.05)).toBeGreaterThan(0.06);
+  expect(harrellDavisQuantile(scores, 0.05)).toBeLessThan(0.2);
 });
