@@ -79,6 +79,7 @@ async function main() {
       denseShare: Number(values["dense-share"] ?? DEFAULT_WEIGHTS.denseShare),
       answerWeight: Number(values["answer-weight"] ?? DEFAULT_WEIGHTS.answerWeight),
       secondShare: Number(values["second-share"] ?? DEFAULT_WEIGHTS.secondShare),
+      confirmedWeight: DEFAULT_WEIGHTS.confirmedWeight,
     };
     const set = build();
     if (values["no-variants"]) withoutVariants(set);

@@ -251,6 +251,20 @@ export async function listConfirmedQuestions(db: Db, limit: number): Promise<Con
   }));
 }
 
+/** As many staff-confirmed customer questions as a knowledge base plausibly gathers. */
+const MAX_CONFIRMED_QUESTIONS = 100_000;
+
+/** How a confirmed question is recognised among a pair's phrasings. */
+export function confirmedPhrasingKey(pairId: string, text: string): string {
+  return `${pairId}\n${text.trim().toLowerCase()}`;
+}
+
+/** Every confirmed question as `confirmedPhrasingKey(pair, question)`. */
+export async function listConfirmedPhrasingKeys(db: Db): Promise<Set<string>> {
+  const confirmed = await listConfirmedQuestions(db, MAX_CONFIRMED_QUESTIONS);
+  return new Set(confirmed.map((c) => confirmedPhrasingKey(c.pairId, c.question)));
+}
+
 /** The conversations whose review items created or changed a pair, most recent first. */
 export async function listPairSourceConversations(
   db: Db,

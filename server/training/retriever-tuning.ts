@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "@/db/client";
-import { listConfirmedQuestions } from "@/db/queries/feedback";
+import { confirmedPhrasingKey, listConfirmedPhrasingKeys } from "@/db/queries/feedback";
 import { type CalibrationProbe, calibrate } from "@/server/assistant/calibration";
 import { CALIBRATION_FILE, type Calibration } from "@/server/assistant/decision";
 import {
@@ -85,29 +85,21 @@ export async function tuneRetriever(
   };
 }
 
-/** As many staff-confirmed customer questions as a knowledge base plausibly gathers. */
-const MAX_CONFIRMED_QUESTIONS = 100_000;
-
-const confirmedKey = (pairId: string, text: string) => `${pairId}\n${text.trim().toLowerCase()}`;
-
 /**
  * The customers' questions staff attached to a pair in the review queue. The index matches them
  * from the moment they are attached, but the encoder is not tuned on them: they are the questions
  * it confused, often worded like a neighbouring pair, and tuning on them pulls that neighbour's
  * questions across (bench:feedback, banking77: 23 of 390 right answers broken when tuned on them,
- * 10 when only matched; the untouched group B gained more).
+ * 10 when only matched). Ranking also weighs them a little below curated phrasings
+ * (`RankingWeights.confirmedWeight`).
  */
 export async function retrieverTrainingGroups(
   db: Db,
   pairs: { pairId: string; question: string; variants: string[]; answer: string }[],
 ): Promise<{ texts: string[]; answer: string }[]> {
-  const confirmed = new Set(
-    (await listConfirmedQuestions(db, MAX_CONFIRMED_QUESTIONS)).map((c) =>
-      confirmedKey(c.pairId, c.question),
-    ),
-  );
+  const confirmed = await listConfirmedPhrasingKeys(db);
   return pairs.map((p) => ({
-    texts: [p.question, ...p.variants.filter((v) => !confirmed.has(confirmedKey(p.pairId, v)))],
+    texts: [p.question, ...p.variants.filter((v) => !confirmed.has(confirmedPhrasingKey(p.pairId, v)))],
     answer: p.answer,
   }));
 }

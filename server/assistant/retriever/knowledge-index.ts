@@ -11,6 +11,7 @@ import {
   saveEmbeddings,
   textHash,
 } from "@/db/queries/embeddings";
+import { confirmedPhrasingKey, listConfirmedPhrasingKeys } from "@/db/queries/feedback";
 import type { RetrieverEncoder } from "./encoder";
 import { type FeatureSpec, featurize, words } from "./features";
 
@@ -29,13 +30,19 @@ export interface DenseHit {
   score: number;
 }
 
+/**
+ * A pair's phrasings: its question and variants as staff wrote them, its answer (indexed for pairs
+ * customers word differently), and customers' questions staff attached from the review queue.
+ */
+export const PhrasingKind = { curated: 0, answer: 1, confirmed: 2 } as const;
+
 export class KnowledgeIndex {
   private constructor(
     readonly pairs: IndexedPair[],
     /** phrasing -> index of its pair */
     readonly phrasingPair: Int32Array,
-    /** 1 where the "phrasing" is the pair's answer (indexed for pairs customers word differently) */
-    readonly phrasingIsAnswer: Uint8Array,
+    /** What each phrasing is (`PhrasingKind`) */
+    readonly phrasingKind: Uint8Array,
     readonly phrasingText: string[],
     /** first phrasing of each pair (phrasings of one pair are contiguous) */
     readonly pairStart: Int32Array,
@@ -58,9 +65,10 @@ export class KnowledgeIndex {
     previous?: KnowledgeIndex,
   ): Promise<KnowledgeIndex> {
     const pairs = await listIndexedPairs(db);
+    const confirmed = await listConfirmedPhrasingKeys(db);
     const texts: string[] = [];
     const owner: number[] = [];
-    const isAnswer: number[] = [];
+    const kinds: number[] = [];
     const start = new Int32Array(pairs.length + 1);
     pairs.forEach((p, i) => {
       start[i] = texts.length;
@@ -68,13 +76,15 @@ export class KnowledgeIndex {
       for (const t of phrasings.slice(0, MAX_PHRASINGS_PER_PAIR)) {
         texts.push(t);
         owner.push(i);
-        isAnswer.push(0);
+        kinds.push(
+          confirmed.has(confirmedPhrasingKey(p.id, t)) ? PhrasingKind.confirmed : PhrasingKind.curated,
+        );
       }
       const answer = p.answer.trim().slice(0, ANSWER_CHARS);
       if (answer && !phrasings.includes(answer)) {
         texts.push(answer);
         owner.push(i);
-        isAnswer.push(1);
+        kinds.push(PhrasingKind.answer);
       }
     });
     start[pairs.length] = texts.length;
@@ -88,7 +98,7 @@ export class KnowledgeIndex {
     return new KnowledgeIndex(
       pairs,
       Int32Array.from(owner),
-      Uint8Array.from(isAnswer),
+      Uint8Array.from(kinds),
       texts,
       start,
       matrix,
@@ -142,7 +152,7 @@ export class KnowledgeIndex {
       let score = 0;
       const offset = row * dim;
       for (let d = 0; d < dim; d++) score += matrix[offset + d]! * query[d]!;
-      if (this.phrasingIsAnswer[row]) score *= answerWeight;
+      if (this.phrasingKind[row] === PhrasingKind.answer) score *= answerWeight;
       const pair = this.phrasingPair[row]!;
       if (score > bestScore[pair]!) {
         bestScore[pair] = score;

@@ -8,8 +8,12 @@ import { beforeAll, expect, it } from "vitest";
 import { createPair, setPairsStatus } from "@/db/queries/knowledge";
 import { knowledgeEmbeddings } from "@/db/schema";
 import { RetrieverEncoder } from "@/server/assistant/retriever/encoder";
-import { Retriever } from "@/server/assistant/retriever/retriever";
+import { DEFAULT_WEIGHTS, Retriever } from "@/server/assistant/retriever/retriever";
+import { applyItemToPair } from "@/server/chat/review";
+import { createCaller } from "@/server/routers/_app";
+import { insertRatedDownAnswer } from "../../helpers/conversations";
 import { describeEachDatabase } from "../../helpers/db";
+import { createSessionUser } from "../../helpers/users";
 import { KNOWLEDGE, tinyRetrieverBundle, trainer } from "./fixtures";
 
 let bundle: string;
@@ -134,5 +138,36 @@ describeEachDatabase("hybrid retrieval", (testDb) => {
     expect(retriever.mode).toBe("lexical");
     const { ranked } = await retriever.rank(testDb().db, "how do I reset my password");
     expect(ranked[0]?.id).toBe(ids.get("How do I reset my password?"));
+  });
+
+  it("weighs a customer's question staff attached to a pair below staff's own phrasings, and still finds it asked again", async () => {
+    const db = testDb().db;
+    const staff = await createSessionUser(db, {
+      email: "rank@example.com",
+      password: "rank-password-1",
+      role: "staff",
+    });
+    const invoices = ids.get("Where can I find my invoices?")!;
+    const customerWords = "the shop never mailed me any paperwork for what i paid";
+    await insertRatedDownAnswer(db, customerWords);
+    const [item] = (await createCaller({ db, user: staff }).reviewQueue.list({ limit: 5, offset: 0 })).items;
+    await applyItemToPair(db, staff.id, {
+      itemId: item!.id,
+      pairId: invoices,
+      mode: "variant",
+      text: customerWords,
+    });
+
+    const weighted = await Retriever.forBundle(bundle);
+    const unweighted = await Retriever.forBundle(bundle, { ...DEFAULT_WEIGHTS, confirmedWeight: 1 });
+    const best = async (retriever: Retriever, q: string) => (await retriever.rank(db, q)).ranked[0]!;
+    const asked = await best(weighted, customerWords);
+    expect([asked.id, asked.matched]).toEqual([invoices, customerWords]);
+    expect(asked.score).toBeLessThan((await best(unweighted, customerWords)).score - 0.05);
+    // Staff's own variants keep their full weight.
+    const curated = await best(weighted, "invoice history");
+    expect(curated.score).toBeCloseTo((await best(unweighted, "invoice history")).score, 6);
+    await weighted.dispose();
+    await unweighted.dispose();
   });
 });
