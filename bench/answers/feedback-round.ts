@@ -11,20 +11,19 @@
  *   npm run bench:feedback -- [--sets banking77,clinc150] [--per-intent 8] [--seed 13]
  *                             [--retriever-base DIR | DIR-with-{set}] [--fresh]
  */
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Db } from "@/db/client";
 import { openDatabase } from "@/db/client";
-import { createConversation, insertMessage } from "@/db/queries/conversations";
-import { listReviewItemsForConversation, saveFeedback } from "@/db/queries/feedback";
+import { listReviewItemsForConversation } from "@/db/queries/feedback";
 import { insertUser } from "@/db/queries/users";
 import { groundQuestion } from "@/server/assistant/answer";
 import type { Retriever } from "@/server/assistant/retriever/retriever";
 import { applyItemToPair } from "@/server/chat/review";
 import { retrieverBaseDir } from "@/server/training/retriever-tuning";
+import { insertRatedDownAnswer } from "@/test/helpers/conversations";
 import { type BenchSet, banking77, clinc150, clincOffTopic, insertBenchPairs, SHARED } from "./datasets";
 import { linkRetrieverBase, retrieverBaseFor, tuneRetrieverRound } from "./retriever-round";
 
@@ -82,26 +81,6 @@ async function outcomes(db: Db, retriever: Retriever, questions: Question[], idB
   return out;
 }
 
-/** A customer's question, the bot's answer, their thumbs-down with a correction: one review item. */
-async function rateDownWithCorrection(db: Db, question: string, correction: string): Promise<string> {
-  const conversation = await createConversation(db, { customerId: `bench-${randomUUID()}`, channel: "chat" });
-  await insertMessage(db, { conversationId: conversation.id, role: "user", content: question });
-  const answer = await insertMessage(db, {
-    conversationId: conversation.id,
-    role: "assistant",
-    content: "-",
-  });
-  await saveFeedback(db, {
-    messageId: answer.id,
-    conversationId: conversation.id,
-    rating: "down",
-    reason: "incorrect",
-    correction,
-  });
-  const [item] = await listReviewItemsForConversation(db, conversation.id);
-  return item!.id;
-}
-
 async function declinedShare(db: Db, retriever: Retriever, messages: string[]) {
   let declined = 0;
   for (const m of messages)
@@ -146,9 +125,10 @@ async function feedbackRound(set: BenchSet, baseDir: string, fresh: boolean) {
   });
   const answerByKey = new Map(set.pairs.map((p) => [p.key, p.answer]));
   for (const q of corrected) {
-    const itemId = await rateDownWithCorrection(db, q.text, answerByKey.get(q.key)!);
+    const conversationId = await insertRatedDownAnswer(db, q.text, answerByKey.get(q.key)!);
+    const [item] = await listReviewItemsForConversation(db, conversationId);
     await applyItemToPair(db, staff.id, {
-      itemId,
+      itemId: item!.id,
       pairId: idByKey.get(q.key)!,
       mode: "variant",
       text: q.text,
